@@ -1,0 +1,3 @@
+//! Compiles `rules/*.dl` into a crepe program.
+
+fn main() {}

@@ -1,0 +1,140 @@
+//! The analyst's facts: reading them from CSV files, resolving names through
+//! aliases, and keeping every row's origin and sources.
+//!
+//! This module owns the input side only. It never draws a conclusion (that is
+//! the rules' job) and never changes the files it reads.
+
+pub mod confidence;
+pub mod date;
+mod load;
+pub mod names;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+pub use confidence::{Confidence, Grade, Reliability};
+pub use date::Date;
+pub use names::{Interner, Symbol};
+
+use crate::error::{Problem, Result};
+use crate::schema::FactFile;
+
+/// Where a row came from: the file as the user named it, and the 1-based
+/// line (for a workbook, the sheet row).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    /// Such as `facts/mergers.csv`.
+    pub file: Arc<str>,
+    /// The line the row starts on; the header is line 1.
+    pub line: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+/// One cell as the rules see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// A name or word; [`Symbol::EMPTY`] for an empty cell.
+    Name(Symbol),
+    /// A date; [`Date::UNKNOWN`] for an empty cell.
+    Date(Date),
+}
+
+/// A source from `sources.csv`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The id rows cite it by.
+    pub id: Symbol,
+    /// Who published it.
+    pub publisher: String,
+    /// Its title.
+    pub title: String,
+    /// When it was published.
+    pub date: Date,
+    /// Where to find it.
+    pub url: String,
+    /// How reliable the source is.
+    pub reliability: Reliability,
+    /// Where it is listed.
+    pub origin: Origin,
+}
+
+/// One row of a fact file that the rules read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// The cells of the columns the rules see ([`FactFile::rule_columns`]),
+    /// in that order, names already resolved to their canonical symbol.
+    pub values: Vec<Value>,
+    /// The row's confidence, contested when `disputed_by` names a source.
+    pub grade: Grade,
+    /// The ids of the sources that state the row, in the order given.
+    pub sources: Vec<Symbol>,
+    /// The ids of the sources that contest it, in the order given.
+    pub disputed_by: Vec<Symbol>,
+    /// Where the row is.
+    pub origin: Origin,
+}
+
+/// The rows of one fact file.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Which file, and so which relation.
+    pub file: &'static FactFile,
+    /// Its rows, in file order.
+    pub rows: Vec<Row>,
+}
+
+/// Everything loaded from a facts folder.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    /// Every name, word and source id, canonical spellings for display.
+    pub names: Interner,
+    /// The sources, in file order.
+    pub sources: Vec<Source>,
+    /// One table per file the rules read, in [`crate::schema::FILES`] order;
+    /// a missing file gives an empty table.
+    pub tables: Vec<Table>,
+    /// Suspicious things that did not stop the load.
+    pub warnings: Vec<Problem>,
+}
+
+impl Facts {
+    /// The table of the relation with this name.
+    pub fn table(&self, relation: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.file.name == relation)
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: Symbol) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The latest date anywhere in the facts (by last day), or unknown when
+    /// there is none: the default `--as-of`.
+    pub fn latest_date(&self) -> Date {
+        let row_dates = self.tables.iter().flat_map(|t| {
+            t.rows.iter().flat_map(|r| {
+                r.values.iter().filter_map(|v| match v {
+                    Value::Date(d) if d.is_known() => Some(*d),
+                    _ => None,
+                })
+            })
+        });
+        let source_dates = self.sources.iter().map(|s| s.date).filter(|d| d.is_known());
+        row_dates
+            .chain(source_dates)
+            .max_by_key(|d| (d.last_day(), *d))
+            .unwrap_or(Date::UNKNOWN)
+    }
+}
+
+/// Loads the facts folder at `path`: every problem in every file is
+/// collected, and any error fails the load with all of them.
+pub fn load(path: &Path) -> Result<Facts> {
+    load::load(path)
+}

@@ -1,0 +1,141 @@
+//! Names as small integer symbols, so that crepe's `Copy` relations can hold
+//! them, and the rules by which two spellings are the same name.
+
+use rustc_hash::FxHashMap;
+
+/// An interned name or word. Cheap to copy, compare and hash; print it with
+/// [`Interner::resolve`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Symbol(pub u32);
+
+impl Symbol {
+    /// The empty text: an empty optional cell.
+    pub const EMPTY: Symbol = Symbol(0);
+
+    /// Whether this is the empty text.
+    pub fn is_empty(self) -> bool {
+        self == Symbol::EMPTY
+    }
+}
+
+/// The key under which two spellings count as the same name: case folded,
+/// runs of white space collapsed to one space, typographic quotes and
+/// apostrophes unified, surrounding space removed.
+pub fn name_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        for c in word.chars() {
+            match c {
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{02BB}'
+                | '`' | '\u{00B4}' => key.push('\''),
+                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => {
+                    key.push('"')
+                }
+                _ => key.extend(c.to_lowercase()),
+            }
+        }
+    }
+    key
+}
+
+/// The display form of a spelling: surrounding space removed and inner runs
+/// of white space collapsed, case and letters kept.
+pub fn tidy(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Maps names to symbols and back.
+///
+/// Symbols are handed out in order of first use; [`Symbol::EMPTY`] is always
+/// the empty text. Each symbol has one display spelling.
+#[derive(Debug, Clone)]
+pub struct Interner {
+    by_key: FxHashMap<String, Symbol>,
+    display: Vec<String>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner::new()
+    }
+}
+
+impl Interner {
+    /// An interner that knows only the empty text.
+    pub fn new() -> Interner {
+        let mut by_key = FxHashMap::default();
+        by_key.insert(String::new(), Symbol::EMPTY);
+        Interner {
+            by_key,
+            display: vec![String::new()],
+        }
+    }
+
+    /// The symbol for a text whose [`name_key`] is `key`, creating it with
+    /// `display` as its spelling if it is new.
+    pub fn intern_key(&mut self, key: String, display: &str) -> Symbol {
+        if let Some(&symbol) = self.by_key.get(&key) {
+            return symbol;
+        }
+        let symbol = Symbol(self.display.len() as u32);
+        self.display.push(display.to_string());
+        self.by_key.insert(key, symbol);
+        symbol
+    }
+
+    /// The symbol for a name, matched through [`name_key`].
+    pub fn intern(&mut self, text: &str) -> Symbol {
+        let display = tidy(text);
+        self.intern_key(name_key(text), &display)
+    }
+
+    /// The symbol for a name, if it has been interned.
+    pub fn lookup(&self, text: &str) -> Option<Symbol> {
+        self.by_key.get(&name_key(text)).copied()
+    }
+
+    /// Replaces the display spelling of a symbol.
+    pub fn set_display(&mut self, symbol: Symbol, display: &str) {
+        if let Some(slot) = self.display.get_mut(symbol.0 as usize) {
+            *slot = display.to_string();
+        }
+    }
+
+    /// The display spelling of a symbol.
+    pub fn resolve(&self, symbol: Symbol) -> &str {
+        self.display
+            .get(symbol.0 as usize)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// How many symbols there are, the empty text included.
+    pub fn len(&self) -> usize {
+        self.display.len()
+    }
+
+    /// Whether only the empty text is interned.
+    pub fn is_empty(&self) -> bool {
+        self.display.len() == 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_that_differ_in_case_space_or_quotes_are_one_name() {
+        let mut names = Interner::new();
+        let a = names.intern("Khalid ibn al-Walid Army");
+        let b = names.intern("  khalid IBN  al-walid army ");
+        assert_eq!(a, b);
+        assert_eq!(names.intern("Tariq al\u{2019}Sad"), names.intern("Tariq al'Sad"));
+        assert_eq!(names.resolve(a), "Khalid ibn al-Walid Army");
+        assert_eq!(names.intern(""), Symbol::EMPTY);
+        assert_eq!(names.intern("   "), Symbol::EMPTY);
+    }
+}

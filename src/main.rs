@@ -1,0 +1,3 @@
+//! The `silsila` command line.
+
+fn main() {}
