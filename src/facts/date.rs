@@ -24,7 +24,8 @@ pub struct Date {
     day: u8,
 }
 
-/// Why a text is not a date.
+/// Why a text is not a date. Displayed as the rest of a sentence that
+/// begins with the quoted value: `"03/04/2022" is not a date: …`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DateError {
     /// Not of the form `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
@@ -39,11 +40,11 @@ pub enum DateError {
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            DateError::Form => "write YYYY, YYYY-MM or YYYY-MM-DD",
+            DateError::Form => "is not a date; write YYYY, YYYY-MM or YYYY-MM-DD",
             DateError::Ambiguous => {
-                "is ambiguous (day and month cannot be told apart); write YYYY, YYYY-MM or YYYY-MM-DD"
+                "is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD"
             }
-            DateError::NoSuchDay => "is no such day; write YYYY, YYYY-MM or YYYY-MM-DD",
+            DateError::NoSuchDay => "is no such date; write YYYY, YYYY-MM or YYYY-MM-DD",
         })
     }
 }
