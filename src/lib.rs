@@ -3,11 +3,20 @@
 //!
 //! The pipeline: [`facts::load`] reads the analyst's CSV files, keeping each
 //! row's origin and sources; the Datalog rules in `rules/*.dl`, compiled into
-//! this crate by `src/build.rs` through crepe, derive conclusions; and the
-//! conclusions are rendered sorted, with the weakest premise's confidence.
+//! this crate by `src/build.rs` through crepe, derive conclusions
+//! ([`eval::run`]); and the conclusions are rendered sorted, each with the
+//! confidence of its weakest premise.
 
+// Tests may unwrap: a panic there is a failed test, not a crash for a user.
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
+pub mod builtin;
+pub mod dl;
 pub mod error;
+pub mod eval;
 pub mod facts;
+pub mod model;
+pub mod rules;
 pub mod schema;
 
 pub use error::{Error, Problem, Result, Severity};

@@ -64,8 +64,7 @@ impl Date {
         if text.is_empty() {
             return Ok(Date::UNKNOWN);
         }
-        if text.contains('/') || (text.contains('.') && text.chars().any(|c| c.is_ascii_digit()))
-        {
+        if text.contains('/') || (text.contains('.') && text.chars().any(|c| c.is_ascii_digit())) {
             return Err(DateError::Ambiguous);
         }
         let parts: Vec<&str> = text.split('-').collect();

@@ -1,0 +1,150 @@
+//! The built-in functions rules call (declared in `src/dl/builtins.rs`),
+//! shared by the compiled rules and by explanations, which re-check a
+//! rule's conditions when they rebuild a proof.
+
+use crate::facts::{Date, Value};
+
+/// Whether the period `s1`–`e1` overlaps `s2`–`e2`. A partial date covers
+/// its whole period; an unknown start or end is open.
+pub fn overlaps(s1: Date, e1: Date, s2: Date, e2: Date) -> bool {
+    s1.first_day() <= e2.last_day() && s2.first_day() <= e1.last_day()
+}
+
+/// The later of two starts; an unknown start is the earliest.
+pub fn later_start(a: Date, b: Date) -> Date {
+    if (b.first_day(), b) > (a.first_day(), a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// The earlier of two ends; an unknown end (ongoing) is the latest.
+pub fn earlier_end(a: Date, b: Date) -> Date {
+    if (b.last_day(), b) < (a.last_day(), a) {
+        b
+    } else {
+        a
+    }
+}
+
+/// Whether an end is ongoing, or its last day is on or after the first day
+/// of `since`.
+pub fn ends_since(end: Date, since: Date) -> bool {
+    end.last_day() >= since.first_day()
+}
+
+/// The end, or the start when there is no end: an event with no end lasts
+/// its start period.
+pub fn end_or_start(start: Date, end: Date) -> Date {
+    if end.is_known() {
+        end
+    } else {
+        start
+    }
+}
+
+/// The latest date a row attests, up to `as_of`: its end, capped at
+/// `as_of`, or its start when it is ongoing.
+pub fn last_seen(start: Date, end: Date, as_of: Date) -> Date {
+    if end.is_known() {
+        earlier_end(end, as_of)
+    } else {
+        start
+    }
+}
+
+/// Whether a date is given.
+pub fn known(date: Date) -> bool {
+    date.is_known()
+}
+
+/// What a built-in gives: a truth value for a test, else a value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// A test's result.
+    Holds(bool),
+    /// A function's value.
+    Value(Value),
+}
+
+/// Calls a built-in by name, for explanations. `None` when the name is not a
+/// built-in or the arguments do not fit it (which the checker rules out).
+pub fn call(name: &str, args: &[Value]) -> Option<Outcome> {
+    let date = |i: usize| match args.get(i) {
+        Some(Value::Date(d)) => Some(*d),
+        _ => None,
+    };
+    let value = |d: Date| Some(Outcome::Value(Value::Date(d)));
+    match name {
+        "overlaps" => Some(Outcome::Holds(overlaps(
+            date(0)?,
+            date(1)?,
+            date(2)?,
+            date(3)?,
+        ))),
+        "later_start" => value(later_start(date(0)?, date(1)?)),
+        "earlier_end" => value(earlier_end(date(0)?, date(1)?)),
+        "ends_since" => Some(Outcome::Holds(ends_since(date(0)?, date(1)?))),
+        "end_or_start" => value(end_or_start(date(0)?, date(1)?)),
+        "last_seen" => value(last_seen(date(0)?, date(1)?, date(2)?)),
+        "known" => Some(Outcome::Holds(known(date(0)?))),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dl::builtins::BUILTINS;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn every_declared_builtin_can_be_called() {
+        for builtin in BUILTINS {
+            let args: Vec<Value> = builtin
+                .params
+                .iter()
+                .map(|_| Value::Date(d("2020")))
+                .collect();
+            let outcome = call(builtin.name, &args);
+            match outcome {
+                Some(Outcome::Holds(_)) => assert_eq!(builtin.returns, "bool", "{}", builtin.name),
+                Some(Outcome::Value(_)) => assert_eq!(builtin.returns, "date", "{}", builtin.name),
+                None => panic!("built-in {} has no implementation", builtin.name),
+            }
+        }
+    }
+
+    #[test]
+    fn partial_dates_overlap_over_their_whole_period() {
+        assert!(overlaps(d("2022-11"), d("2022-11"), d("2022-11-15"), d("")));
+        assert!(!overlaps(d("2021"), d("2021"), d("2022-01-01"), d("")));
+        assert!(overlaps(d(""), d(""), d("1990"), d("1990")));
+        assert_eq!(later_start(d("2022"), d("2022-03")).to_string(), "2022-03");
+        assert_eq!(later_start(d(""), d("2022")).to_string(), "2022");
+        assert_eq!(earlier_end(d(""), d("2022-03")).to_string(), "2022-03");
+        assert_eq!(
+            earlier_end(d("2022-11-15"), d("2022-11")).to_string(),
+            "2022-11-15"
+        );
+    }
+
+    #[test]
+    fn last_seen_caps_at_as_of_and_falls_back_to_the_start() {
+        assert_eq!(
+            last_seen(d("2016"), d("2024"), d("2022-11")).to_string(),
+            "2022-11"
+        );
+        assert_eq!(
+            last_seen(d("2016"), d(""), d("2022-11")).to_string(),
+            "2016"
+        );
+        assert!(ends_since(d(""), d("2022")));
+        assert!(ends_since(d("2022"), d("2022-06-01")));
+        assert!(!ends_since(d("2021-12"), d("2022-01-01")));
+    }
+}

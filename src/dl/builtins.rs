@@ -1,0 +1,69 @@
+//! The built-in functions rules may call, with their types.
+//!
+//! This table is what the checker and the code generator know of them; the
+//! implementations, shared by compiled rules and by explanations, live in
+//! `src/builtin.rs`. A test there checks that every entry here has one.
+
+/// A built-in function or test.
+#[derive(Debug)]
+pub struct Builtin {
+    /// The name rules call it by; also its function name in `src/builtin.rs`.
+    pub name: &'static str,
+    /// Parameter types.
+    pub params: &'static [&'static str],
+    /// `bool` for a test used as a condition, else the type of the value.
+    pub returns: &'static str,
+    /// What it means, for `silsila rules` and the README.
+    pub doc: &'static str,
+}
+
+/// Every built-in, by name.
+pub const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "overlaps",
+        params: &["date", "date", "date", "date"],
+        returns: "bool",
+        doc: "the period start1–end1 overlaps start2–end2; partial dates cover their whole period, unknown starts and ends are open",
+    },
+    Builtin {
+        name: "later_start",
+        params: &["date", "date"],
+        returns: "date",
+        doc: "the later of two starts (an unknown start is the earliest)",
+    },
+    Builtin {
+        name: "earlier_end",
+        params: &["date", "date"],
+        returns: "date",
+        doc: "the earlier of two ends (an unknown end, ongoing, is the latest)",
+    },
+    Builtin {
+        name: "ends_since",
+        params: &["date", "date"],
+        returns: "bool",
+        doc: "the end is ongoing, or its last day is on or after the first day of the second date",
+    },
+    Builtin {
+        name: "end_or_start",
+        params: &["date", "date"],
+        returns: "date",
+        doc: "end_or_start(start, end): the end, or the start when there is no end (an event with no end lasts its start period)",
+    },
+    Builtin {
+        name: "last_seen",
+        params: &["date", "date", "date"],
+        returns: "date",
+        doc: "last_seen(start, end, as_of): the latest date the row attests up to as_of: its end (capped at as_of) or, when ongoing, its start",
+    },
+    Builtin {
+        name: "known",
+        params: &["date"],
+        returns: "bool",
+        doc: "the date is given",
+    },
+];
+
+/// The built-in with this name.
+pub fn builtin(name: &str) -> Option<(usize, &'static Builtin)> {
+    BUILTINS.iter().enumerate().find(|(_, b)| b.name == name)
+}

@@ -1,0 +1,129 @@
+//! Evaluation: feeds the facts to the crepe program compiled from
+//! `rules/*.dl` and collects every derived relation.
+//!
+//! The only module that names crepe-generated types; everything else sees
+//! [`Model`] and [`Tuple`].
+
+use crate::error::Result;
+use crate::facts::{Date, Facts, Grade, Symbol, Value};
+use crate::model::{Model, Tuple};
+use crate::rules::rules;
+use crate::schema;
+
+include!(concat!(env!("OUT_DIR"), "/rules.rs"));
+
+/// What a run is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Leave out rows that begin after this date, and judge what is current
+    /// against it; `None` means the latest date in the facts.
+    pub as_of: Option<Date>,
+    /// How many days before as-of an activity may have ended and still make
+    /// an entity current.
+    pub recent_days: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            as_of: None,
+            recent_days: 365,
+        }
+    }
+}
+
+fn symbol(tuple: &Tuple, column: usize) -> Symbol {
+    match tuple.values.get(column) {
+        Some(Value::Name(symbol)) => *symbol,
+        _ => Symbol::EMPTY,
+    }
+}
+
+fn date(tuple: &Tuple, column: usize) -> Date {
+    match tuple.values.get(column) {
+        Some(Value::Date(date)) => *date,
+        _ => Date::UNKNOWN,
+    }
+}
+
+/// Runs the compiled rules over the facts.
+pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
+    let rules = rules()?;
+    let as_of = options.as_of.unwrap_or_else(|| facts.latest_date());
+    let recent_since = if as_of.is_known() {
+        let days = i32::try_from(options.recent_days).unwrap_or(i32::MAX);
+        Date::from_day(as_of.last_day().saturating_sub(days))
+    } else {
+        Date::UNKNOWN
+    };
+    // A constant no fact uses gets a symbol no fact has, so it matches
+    // nothing.
+    let constants: Vec<Symbol> = rules
+        .constants
+        .iter()
+        .enumerate()
+        .map(|(k, text)| {
+            facts
+                .names
+                .lookup(text)
+                .unwrap_or(Symbol(u32::MAX - k as u32))
+        })
+        .collect();
+    let inputs: Vec<Vec<Tuple>> = rules
+        .relations
+        .iter()
+        .map(|relation| {
+            if relation.kind != crate::dl::syntax::DeclKind::Input {
+                Vec::new()
+            } else if relation.name == schema::PARAMS_RELATION {
+                vec![Tuple {
+                    values: Box::new([Value::Date(as_of), Value::Date(recent_since)]),
+                    grade: Grade::CERTAIN,
+                }]
+            } else {
+                input_tuples(facts, &relation.name, as_of)
+            }
+        })
+        .collect();
+    let mut relations = evaluate(&constants, &inputs);
+    for (slot, input) in relations.iter_mut().zip(inputs) {
+        if slot.is_empty() {
+            *slot = input;
+        }
+    }
+    Ok(Model {
+        as_of,
+        recent_since,
+        constants,
+        relations,
+    })
+}
+
+/// The rows of a fact file as tuples, without those that begin after
+/// `as_of`.
+fn input_tuples(facts: &Facts, relation: &str, as_of: Date) -> Vec<Tuple> {
+    let Some(table) = facts.table(relation) else {
+        return Vec::new();
+    };
+    let begins = table
+        .file
+        .begins
+        .and_then(|name| table.file.rule_columns().position(|c| c.name == name));
+    table
+        .rows
+        .iter()
+        .filter(|row| match begins.and_then(|i| row.values.get(i)) {
+            Some(Value::Date(start)) => !begins_after(*start, as_of),
+            _ => true,
+        })
+        .map(|row| Tuple {
+            values: row.values.clone().into_boxed_slice(),
+            grade: row.grade,
+        })
+        .collect()
+}
+
+/// Whether a row starting at `start` begins after `as_of`.
+pub fn begins_after(start: Date, as_of: Date) -> bool {
+    start.is_known() && as_of.is_known() && start.first_day() > as_of.last_day()
+}
