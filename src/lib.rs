@@ -11,11 +11,13 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod builtin;
+pub mod conclusion;
 pub mod dl;
 pub mod error;
 pub mod eval;
 pub mod facts;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod schema;
 

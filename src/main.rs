@@ -1,3 +1,36 @@
-//! The `silsila` command line.
+//! The `silsila` command line: parses arguments, calls the library, prints
+//! `error: …` lines and sets the exit code.
+//!
+//! Exit codes: 0 success; 1 bad facts or rules, or an I/O error; 2 a bad
+//! command line.
 
-fn main() {}
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let stdout = std::io::stdout();
+    let mut stdout = stdout.lock();
+    match cli::run(cli, &mut stdout) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(cli::Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(cli::Failure::Run(silsila::Error::Io { source, .. }))
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            // The reader went away (`silsila infer | head`): not an error.
+            ExitCode::SUCCESS
+        }
+        Err(cli::Failure::Run(error)) => {
+            for line in error.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

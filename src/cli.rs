@@ -1,0 +1,225 @@
+//! The command line: clap types and what each subcommand does.
+//!
+//! Only `main.rs` decides exit codes; this module returns errors.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use silsila::dl::syntax::DeclKind;
+use silsila::error::{Error, Result};
+use silsila::facts::{self, Date};
+use silsila::{conclusion, eval, render, rules};
+
+/// silsila: derive lineage, co-location and suspected links from an
+/// analyst's spreadsheets of facts, with every conclusion traceable to its
+/// sources.
+#[derive(Debug, Parser)]
+#[command(name = "silsila", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Derive conclusions from the facts and print them.
+    Infer(InferArgs),
+}
+
+/// Options every command that reads facts shares.
+#[derive(Debug, clap::Args)]
+struct FactsArgs {
+    /// The facts folder: one CSV file per relation.
+    #[arg(long, value_name = "PATH", default_value = "facts")]
+    facts: PathBuf,
+}
+
+/// Options every command that evaluates rules shares.
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// Leave out rows that begin after this date and judge what is current
+    /// against it (YYYY, YYYY-MM or YYYY-MM-DD). Default: the latest date in
+    /// the facts.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<Date>,
+    /// How many days before --as-of an activity may have ended and still
+    /// make a cell current.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    recent: u32,
+}
+
+impl RunArgs {
+    fn options(&self) -> eval::Options {
+        eval::Options {
+            as_of: self.as_of,
+            recent_days: self.recent,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct InferArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print the conclusions.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write one CSV file per relation into this folder instead of printing.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// The relations to print (default: all of them).
+    #[arg(value_name = "RELATION", value_parser = output_relations())]
+    relations: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Readable, one section per relation.
+    Table,
+    /// One relation with a header row.
+    Csv,
+    /// One object keyed by relation name.
+    Json,
+}
+
+fn parse_date(text: &str) -> std::result::Result<Date, String> {
+    match Date::parse(text) {
+        Ok(date) if date.is_known() => Ok(date),
+        Ok(_) => Err("a date is required".into()),
+        Err(error) => Err(format!("{text:?} {error}")),
+    }
+}
+
+/// The names of the printed relations, for clap to check and suggest.
+fn output_relations() -> clap::builder::PossibleValuesParser {
+    let names: Vec<&'static str> = rules::rules()
+        .map(|checked| {
+            checked
+                .relations
+                .iter()
+                .filter(|r| r.kind == DeclKind::Output)
+                .map(|r| r.name.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    clap::builder::PossibleValuesParser::new(names)
+}
+
+/// What went wrong, and so which exit code to use.
+pub enum Failure {
+    /// The command line is wrong: exit 2.
+    Usage(String),
+    /// The facts, rules or files are: exit 1.
+    Run(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        Failure::Run(error)
+    }
+}
+
+/// Runs the parsed command line, writing results to `stdout`.
+pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    match cli.command {
+        Command::Infer(args) => infer(args, stdout),
+    }
+}
+
+fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    if args.format == Format::Csv && args.out.is_none() && args.relations.len() != 1 {
+        return Err(Failure::Usage(
+            "--format csv prints one relation: name it, or use --out DIR for all".into(),
+        ));
+    }
+    let checked = rules::rules()?;
+    let facts = facts::load(&args.facts.facts)?;
+    warn(&facts.warnings);
+    let model = eval::run(&facts, &args.run.options())?;
+    let relations: Vec<usize> = if args.relations.is_empty() {
+        (0..checked.relations.len())
+            .filter(|&i| checked.relations[i].kind == DeclKind::Output)
+            .collect()
+    } else {
+        args.relations
+            .iter()
+            .filter_map(|name| checked.relation(name))
+            .collect()
+    };
+    let tables = conclusion::tables(&facts, checked, &model, &relations);
+    if let Some(dir) = &args.out {
+        return Ok(write_out(dir, &args.facts.facts, &tables)?);
+    }
+    let io = |source| Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    };
+    match args.format {
+        Format::Table => {
+            writeln!(
+                stdout,
+                "as of {}; current means active since {}\n",
+                show(model.as_of),
+                show(model.recent_since)
+            )
+            .map_err(io)?;
+            stdout
+                .write_all(render::text(&tables).as_bytes())
+                .map_err(io)?;
+        }
+        Format::Json => {
+            let text = serde_json::to_string_pretty(&render::json(&tables))
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            writeln!(stdout, "{text}").map_err(io)?;
+        }
+        Format::Csv => {
+            if let Some(table) = tables.first() {
+                render::write_csv(table, &mut *stdout).map_err(io)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn show(date: Date) -> String {
+    if date.is_known() {
+        date.to_string()
+    } else {
+        "(no dates in the facts)".into()
+    }
+}
+
+/// Prints warnings about the facts to stderr.
+fn warn(warnings: &[silsila::Problem]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// Writes one CSV per relation into `dir`, never into the facts folder.
+fn write_out(dir: &Path, facts: &Path, tables: &[render::Table]) -> Result<()> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if same(dir, facts) {
+        return Err(Error::Request(format!(
+            "--out {} is the facts folder; silsila never writes to its inputs",
+            dir.display()
+        )));
+    }
+    for table in tables {
+        let path = dir.join(format!("{}.csv", table.name));
+        render::write_csv_file(table, &path)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! CSV output that is safe to open in a spreadsheet: quoted per RFC 4180,
+//! and with formula-like cells neutralised as OWASP's CSV-injection
+//! guidance advises, and written to files atomically.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{Cell, Table};
+use crate::error::{Error, Result};
+
+/// Prefixes a cell that a spreadsheet would read as a formula (one that
+/// begins with `=`, `+`, `-`, `@`, tab or carriage return) with `'`, so it
+/// is shown as text and never run.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Writes one table as CSV with a header row.
+pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out);
+    writer.write_record(table.columns.iter().map(|c| neutralise(c).into_owned()))?;
+    for row in &table.rows {
+        writer.write_record(
+            row.iter()
+                .map(|cell| neutralise(&Cell::text(cell)).into_owned()),
+        )?;
+    }
+    writer.flush()
+}
+
+/// Writes one table to `path` atomically: to a temporary file beside it,
+/// then renamed over it, so a reader never sees half a file.
+pub fn write_csv_file(table: &Table, path: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let temporary = path.with_extension("csv.tmp");
+    let file = std::fs::File::create(&temporary).map_err(io)?;
+    let mut buffered = std::io::BufWriter::new(file);
+    write_csv(table, &mut buffered).map_err(io)?;
+    buffered.flush().map_err(io)?;
+    buffered
+        .into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)?;
+    std::fs::rename(&temporary, path).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_cells_are_neutralised_and_fields_quoted() {
+        let table = Table {
+            name: "t".into(),
+            columns: vec!["a".into(), "b".into()],
+            rows: vec![vec![
+                Cell::Text("=HYPERLINK(\"x\")".into()),
+                Cell::List(vec!["s1".into(), "s2, part".into()]),
+            ]],
+        };
+        let mut out = Vec::new();
+        write_csv(&table, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a,b\n\"'=HYPERLINK(\"\"x\"\")\",\"s1;s2, part\"\n"
+        );
+        for risky in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(neutralise(risky).starts_with('\''), "{risky:?}");
+        }
+        assert_eq!(neutralise("Jasim"), "Jasim");
+    }
+}

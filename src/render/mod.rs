@@ -1,0 +1,161 @@
+//! Output: conclusions as sorted tables, then as text, CSV or JSON.
+//!
+//! Rendering is separate from deriving: [`Table`] is plain strings, built
+//! once from the model, and each format only lays it out.
+
+mod csv_out;
+
+use std::fmt::Write;
+
+pub use csv_out::{write_csv, write_csv_file};
+
+/// One cell of output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    /// A name, word, confidence or date (empty when unknown).
+    Text(String),
+    /// A date; `None` when unknown (JSON `null`, empty elsewhere).
+    Date(Option<String>),
+    /// Several values, such as source ids: `;`-separated in text and CSV,
+    /// an array in JSON.
+    List(Vec<String>),
+}
+
+impl Cell {
+    /// The cell as one line of text.
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Text(text) => text.clone(),
+            Cell::Date(date) => date.clone().unwrap_or_default(),
+            Cell::List(items) => items.join(";"),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        match self {
+            Cell::Text(text) => text.clone().into(),
+            Cell::Date(date) => date.clone().into(),
+            Cell::List(items) => items.clone().into(),
+        }
+    }
+}
+
+/// A relation's conclusions, ready to print: sorted, one row each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Table {
+    /// The relation name.
+    pub name: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Rows, in print order.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Readable text: one section per relation, columns aligned.
+pub fn text(tables: &[Table]) -> String {
+    let mut out = String::new();
+    for (i, table) in tables.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let count = table.rows.len();
+        let _ = writeln!(
+            out,
+            "{} ({count} {})",
+            table.name,
+            if count == 1 { "row" } else { "rows" }
+        );
+        if table.rows.is_empty() {
+            out.push_str("  (none)\n");
+            continue;
+        }
+        let cells: Vec<Vec<String>> = table
+            .rows
+            .iter()
+            .map(|row| row.iter().map(Cell::text).collect())
+            .collect();
+        let mut widths: Vec<usize> = table.columns.iter().map(|c| c.chars().count()).collect();
+        for row in &cells {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+        write_aligned(&mut out, &table.columns, &widths);
+        for row in &cells {
+            write_aligned(&mut out, row, &widths);
+        }
+    }
+    out
+}
+
+fn write_aligned(out: &mut String, cells: &[String], widths: &[usize]) {
+    let mut line = String::from(" ");
+    for (cell, width) in cells.iter().zip(widths) {
+        line.push(' ');
+        line.push_str(cell);
+        line.extend(std::iter::repeat_n(' ', width - cell.chars().count() + 1));
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+}
+
+/// JSON: one object keyed by relation name, each an array of objects keyed
+/// by column name.
+pub fn json(tables: &[Table]) -> serde_json::Value {
+    let mut object = serde_json::Map::new();
+    for table in tables {
+        let rows: Vec<serde_json::Value> = table
+            .rows
+            .iter()
+            .map(|row| {
+                let fields: serde_json::Map<String, serde_json::Value> = table
+                    .columns
+                    .iter()
+                    .zip(row)
+                    .map(|(column, cell)| (column.clone(), cell.json()))
+                    .collect();
+                serde_json::Value::Object(fields)
+            })
+            .collect();
+        object.insert(table.name.clone(), rows.into());
+    }
+    serde_json::Value::Object(object)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Table {
+        Table {
+            name: "descends_from".into(),
+            columns: vec!["group".into(), "ancestor".into(), "confidence".into()],
+            rows: vec![vec![
+                Cell::Text("Cell".into()),
+                Cell::Text("Khalid ibn al-Walid Army".into()),
+                Cell::Text("probable".into()),
+            ]],
+        }
+    }
+
+    #[test]
+    fn text_aligns_columns_and_counts_rows() {
+        let empty = Table {
+            rows: vec![],
+            ..sample()
+        };
+        assert_eq!(
+            text(&[sample(), empty]),
+            "descends_from (1 row)\n  group  ancestor                  confidence\n  Cell   Khalid ibn al-Walid Army  probable\n\ndescends_from (0 rows)\n  (none)\n"
+        );
+    }
+
+    #[test]
+    fn json_keys_relations_then_columns_in_order() {
+        let value = json(&[sample()]);
+        assert_eq!(
+            value.to_string(),
+            r#"{"descends_from":[{"group":"Cell","ancestor":"Khalid ibn al-Walid Army","confidence":"probable"}]}"#
+        );
+    }
+}
