@@ -217,7 +217,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
          /// declaration order (derived ones empty); the result has every\n\
          /// derived relation's tuples at its index.\n",
     );
-    out.push_str("fn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> Vec<Vec<Tuple>> {\n");
+    out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> Vec<Vec<Tuple>> {\n");
     out.push_str("    let mut runtime = program::Crepe::new();\n");
     out.push_str(
         "    runtime.extend(constants.iter().enumerate().map(|(k, &symbol)| program::Constant(k as u32, symbol)));\n",
