@@ -26,6 +26,43 @@ pub struct Cli {
 enum Command {
     /// Derive conclusions from the facts and print them.
     Infer(InferArgs),
+    /// Explain why a conclusion holds, down to fact rows and sources.
+    Explain(ExplainArgs),
+    /// List the rules: name, place, reason, what each derives and reads.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExplainArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print the explanation.
+    #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+    format: ProofFormat,
+    /// The relation of the conclusion, such as descends_from.
+    #[arg(value_name = "RELATION")]
+    relation: String,
+    /// The conclusion's leading column values, in order; trailing ones may
+    /// be left out to explain every conclusion that matches.
+    #[arg(value_name = "VALUE")]
+    values: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct RulesArgs {
+    /// How to print the rules.
+    #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+    format: ProofFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ProofFormat {
+    /// Readable text.
+    Text,
+    /// JSON.
+    Json,
 }
 
 /// Options every command that reads facts shares.
@@ -127,7 +164,68 @@ impl From<Error> for Failure {
 pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     match cli.command {
         Command::Infer(args) => infer(args, stdout),
+        Command::Explain(args) => explain(args, stdout),
+        Command::Rules(args) => list_rules(args, stdout),
     }
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
+fn print_json(value: &serde_json::Value, stdout: &mut dyn Write) -> Result<()> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| stdout_error(std::io::Error::other(e)))?;
+    writeln!(stdout, "{text}").map_err(stdout_error)
+}
+
+fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let facts = facts::load(&args.facts.facts)?;
+    warn(&facts.warnings);
+    let model = eval::run(&facts, &args.run.options())?;
+    let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values)?;
+    let context = render::proof::Context {
+        facts: &facts,
+        rules: checked,
+        run: format!(
+            "--as-of {}, --recent {} days (active since {})",
+            show(model.as_of),
+            args.run.recent,
+            show(model.recent_since)
+        ),
+    };
+    match args.format {
+        ProofFormat::Text => {
+            let trees: Vec<String> = proofs
+                .iter()
+                .map(|p| render::proof::text(&context, p))
+                .collect();
+            write!(stdout, "{}", trees.join("\n")).map_err(stdout_error)?;
+        }
+        ProofFormat::Json => {
+            let trees: Vec<serde_json::Value> = proofs
+                .iter()
+                .map(|p| render::proof::json(&context, p))
+                .collect();
+            print_json(&trees.into(), stdout)?;
+        }
+    }
+    Ok(())
+}
+
+fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    match args.format {
+        ProofFormat::Text => {
+            write!(stdout, "{}", render::rules::text(checked)).map_err(stdout_error)?
+        }
+        ProofFormat::Json => print_json(&render::rules::json(checked), stdout)?,
+    }
+    Ok(())
 }
 
 fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
@@ -154,10 +252,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     if let Some(dir) = &args.out {
         return Ok(write_out(dir, &args.facts.facts, &tables)?);
     }
-    let io = |source| Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    };
+    let io = stdout_error;
     match args.format {
         Format::Table => {
             writeln!(
@@ -171,11 +266,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
                 .write_all(render::text(&tables).as_bytes())
                 .map_err(io)?;
         }
-        Format::Json => {
-            let text = serde_json::to_string_pretty(&render::json(&tables))
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            writeln!(stdout, "{text}").map_err(io)?;
-        }
+        Format::Json => print_json(&render::json(&tables), stdout)?,
         Format::Csv => {
             if let Some(table) = tables.first() {
                 render::write_csv(table, &mut *stdout).map_err(io)?;

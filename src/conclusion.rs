@@ -1,10 +1,22 @@
-//! Conclusions as printable tables: the model's printed tuples, names
-//! resolved to canonical spellings, each with its confidence.
+//! Conclusions as printable tables, and finding the conclusions a user
+//! names on the command line.
+//!
+//! Every printed row carries its confidence, the sources its shown proof
+//! rests on, and, when every derivation rests on a contested row, the
+//! sources that dispute it.
+
+use std::rc::Rc;
 
 use crate::dl::check::Checked;
-use crate::facts::{Facts, Value};
+use crate::dl::syntax::DeclKind;
+use crate::error::{Error, Result};
+use crate::explain::{provenance, Explainer, Proof};
+use crate::facts::{Date, Facts, Symbol, Value};
 use crate::model::{Model, Tuple};
 use crate::render::{Cell, Table};
+
+/// The columns every conclusion has after its relation's own.
+pub const EXTRA_COLUMNS: [&str; 3] = ["confidence", "contested", "sources"];
 
 /// The cell for one value.
 pub fn cell(facts: &Facts, value: Value) -> Cell {
@@ -14,19 +26,30 @@ pub fn cell(facts: &Facts, value: Value) -> Cell {
     }
 }
 
+fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
+    symbols
+        .iter()
+        .map(|s| facts.names.resolve(*s).to_string())
+        .collect()
+}
+
 /// The printed conclusions of each relation, in the order given.
 pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
+    let mut explainer = Explainer::new(facts, rules, model);
     relations
         .iter()
         .filter_map(|&index| {
             let relation = rules.relations.get(index)?;
             let mut columns: Vec<String> =
                 relation.columns.iter().map(|(n, _)| n.clone()).collect();
-            columns.push("confidence".into());
+            columns.extend(EXTRA_COLUMNS.map(String::from));
             let rows = model
                 .conclusions(rules, index)
                 .iter()
-                .map(|tuple| row(facts, tuple))
+                .map(|tuple| {
+                    let proof = explainer.prove(index, tuple);
+                    row(facts, tuple, proof.as_deref())
+                })
                 .collect();
             Some(Table {
                 name: relation.name.clone(),
@@ -37,8 +60,131 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
         .collect()
 }
 
-fn row(facts: &Facts, tuple: &Tuple) -> Vec<Cell> {
+fn row(facts: &Facts, tuple: &Tuple, proof: Option<&Proof>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = tuple.values.iter().map(|&v| cell(facts, v)).collect();
     cells.push(Cell::Text(tuple.grade.confidence.word().to_string()));
+    let provenance = proof.map(|p| provenance(facts, p)).unwrap_or_default();
+    cells.push(Cell::List(ids(facts, &provenance.disputed_by)));
+    cells.push(Cell::List(ids(facts, &provenance.sources)));
     cells
+}
+
+/// The printed conclusions of `relation` whose leading columns equal
+/// `values` (names matched through aliases, dates as written), each with
+/// its proof. An unknown relation, a value that fits no conclusion, or no
+/// match at all is an error that says what does hold nearby.
+pub fn explain(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relation: &str,
+    values: &[String],
+) -> Result<Vec<Rc<Proof>>> {
+    let outputs: Vec<&str> = rules
+        .relations
+        .iter()
+        .filter(|r| r.kind != DeclKind::Input)
+        .map(|r| r.name.as_str())
+        .collect();
+    let index = rules
+        .relation(relation)
+        .filter(|&i| rules.relations[i].kind != DeclKind::Input)
+        .ok_or_else(|| {
+            let hint = crate::dl::check::nearest(relation, outputs.iter().copied())
+                .map(|n| format!("did you mean {n:?}? "))
+                .unwrap_or_default();
+            Error::Request(format!(
+                "{relation:?} is not a derived relation; {hint}relations are {}",
+                outputs.join(", ")
+            ))
+        })?;
+    let declared = &rules.relations[index];
+    if values.len() > declared.columns.len() {
+        return Err(Error::Request(format!(
+            "{relation} has {} columns ({}) but {} values were given",
+            declared.columns.len(),
+            column_list(rules, index),
+            values.len()
+        )));
+    }
+    let mut wanted = Vec::new();
+    for (text, (column, ty)) in values.iter().zip(&declared.columns) {
+        let value = if ty == "date" {
+            Date::parse(text)
+                .map(Value::Date)
+                .map_err(|e| Error::Request(format!("{column}: {text:?} {e}")))?
+        } else {
+            match facts.names.lookup(text) {
+                Some(symbol) => Value::Name(symbol),
+                None => {
+                    return Err(Error::Request(format!(
+                        "no conclusion {relation}({}) holds: {text:?} is not a name in the facts",
+                        values.join(", ")
+                    )))
+                }
+            }
+        };
+        wanted.push(value);
+    }
+    let conclusions = model.conclusions(rules, index);
+    let matching: Vec<&Tuple> = conclusions
+        .iter()
+        .filter(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b))
+        .collect();
+    if matching.is_empty() {
+        return Err(Error::Request(no_match(
+            facts,
+            relation,
+            values,
+            &wanted,
+            &conclusions,
+        )));
+    }
+    let mut explainer = Explainer::new(facts, rules, model);
+    matching
+        .into_iter()
+        .map(|tuple| {
+            explainer.prove(index, tuple).ok_or_else(|| {
+                Error::Request(format!("no proof found for a conclusion of {relation}"))
+            })
+        })
+        .collect()
+}
+
+fn column_list(rules: &Checked, index: usize) -> String {
+    rules.relations[index]
+        .columns
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The message for a conclusion that does not hold: the nearest that do,
+/// those agreeing with the most of the given values.
+fn no_match(
+    facts: &Facts,
+    relation: &str,
+    texts: &[String],
+    wanted: &[Value],
+    conclusions: &[Tuple],
+) -> String {
+    let score = |t: &Tuple| t.values.iter().zip(wanted).filter(|(a, b)| a == b).count();
+    let best = conclusions.iter().map(score).max().unwrap_or(0);
+    let mut message = format!("no conclusion {relation}({}) holds", texts.join(", "));
+    if best == 0 {
+        return message;
+    }
+    let nearest: Vec<String> = conclusions
+        .iter()
+        .filter(|t| score(t) == best)
+        .take(5)
+        .map(|t| {
+            let values: Vec<String> = t.values.iter().map(|v| cell(facts, *v).text()).collect();
+            format!("  {relation}({})", values.join(", "))
+        })
+        .collect();
+    message.push_str("; nearest that hold:\n");
+    message.push_str(&nearest.join("\n"));
+    message
 }

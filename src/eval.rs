@@ -90,6 +90,9 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
         if slot.is_empty() {
             *slot = input;
         }
+        // crepe returns hash sets; sorted relations make every later step
+        // (printing, choosing among equally good proofs) deterministic.
+        slot.sort_unstable();
     }
     Ok(Model {
         as_of,

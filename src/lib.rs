@@ -15,6 +15,7 @@ pub mod conclusion;
 pub mod dl;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod facts;
 pub mod model;
 pub mod render;

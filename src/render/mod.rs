@@ -4,6 +4,8 @@
 //! once from the model, and each format only lays it out.
 
 mod csv_out;
+pub mod proof;
+pub mod rules;
 
 use std::fmt::Write;
 

@@ -1,0 +1,280 @@
+//! Proof trees as an indented text tree or as nested JSON objects.
+//!
+//! Each derived node shows the conclusion, the rule's name, place and reason,
+//! and the conditions it checked; each leaf shows the fact, its rows
+//! (`facts/mergers.csv:7`) and the sources behind them. The premise that
+//! sets a node's confidence is marked as the weakest.
+
+use serde_json::{json, Value as Json};
+
+use crate::dl::check::Checked;
+use crate::explain::{Condition, Proof, RowRef};
+use crate::facts::{Facts, Grade, Symbol, Value};
+
+/// What rendering needs besides the proof.
+pub struct Context<'a> {
+    /// The facts, for names, rows and sources.
+    pub facts: &'a Facts,
+    /// The rules, for names, places and reasons.
+    pub rules: &'a Checked,
+    /// What the run's parameters were, shown for `run` leaves.
+    pub run: String,
+}
+
+fn value_text(facts: &Facts, value: Value) -> String {
+    match value {
+        Value::Name(symbol) if symbol.is_empty() => "\"\"".into(),
+        Value::Name(symbol) => facts.names.resolve(symbol).to_string(),
+        Value::Date(date) if date.is_known() => date.to_string(),
+        Value::Date(_) => "unknown".into(),
+    }
+}
+
+/// `relation(column: value, …)`.
+fn atom_text(context: &Context, relation: usize, values: &[Option<Value>]) -> String {
+    let Some(declared) = context.rules.relations.get(relation) else {
+        return String::new();
+    };
+    let fields: Vec<String> = declared
+        .columns
+        .iter()
+        .zip(values)
+        .map(|((name, _), value)| match value {
+            Some(value) => format!("{name}: {}", value_text(context.facts, *value)),
+            None => format!("{name}: any"),
+        })
+        .collect();
+    format!("{}({})", declared.name, fields.join(", "))
+}
+
+fn tuple_text(context: &Context, proof: &Proof) -> String {
+    let values: Vec<Option<Value>> = proof.tuple().values.iter().copied().map(Some).collect();
+    atom_text(context, proof.relation(), &values)
+}
+
+fn grade_text(grade: Grade) -> String {
+    if grade.is_contested() {
+        format!("{} (contested)", grade.confidence)
+    } else {
+        grade.confidence.to_string()
+    }
+}
+
+fn condition_text(context: &Context, condition: &Condition) -> String {
+    match condition {
+        Condition::Absent { relation, values } => {
+            format!("no {}", atom_text(context, *relation, values))
+        }
+        Condition::Test { builtin, args } => {
+            let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
+            format!("{builtin}({})", args.join(", "))
+        }
+    }
+}
+
+fn source_text(facts: &Facts, id: Symbol) -> String {
+    let name = facts.names.resolve(id);
+    match facts.source(id) {
+        None => name.to_string(),
+        Some(source) => {
+            let mut parts = vec![];
+            for part in [&source.publisher, &source.title] {
+                if !part.is_empty() {
+                    parts.push(format!("{part:?}"));
+                }
+            }
+            if source.date.is_known() {
+                parts.push(source.date.to_string());
+            }
+            parts.push(format!("reliability {}", source.reliability.describe()));
+            format!("{name}: {}", parts.join(", "))
+        }
+    }
+}
+
+/// The proof as an indented tree.
+pub fn text(context: &Context, proof: &Proof) -> String {
+    let mut out = String::new();
+    write_node(context, proof, "", "", false, &mut out);
+    out
+}
+
+fn write_node(
+    context: &Context,
+    proof: &Proof,
+    first: &str,
+    rest: &str,
+    weakest: bool,
+    out: &mut String,
+) {
+    let mark = if weakest { "  ◀ weakest premise" } else { "" };
+    out.push_str(&format!(
+        "{first}{}  {}{mark}\n",
+        tuple_text(context, proof),
+        grade_text(proof.tuple().grade)
+    ));
+    match proof {
+        Proof::Fact { rows, .. } => {
+            let body = format!("{rest}   ");
+            if rows.is_empty() {
+                out.push_str(&format!("{body}given by the run: {}\n", context.run));
+            }
+            for row_ref in rows {
+                write_row(context, *row_ref, &body, out);
+            }
+        }
+        Proof::Rule {
+            rule,
+            premises,
+            conditions,
+            ..
+        } => {
+            let body = if premises.is_empty() {
+                format!("{rest}   ")
+            } else {
+                format!("{rest}│  ")
+            };
+            if let Some(rule) = context.rules.program.rules.get(*rule) {
+                out.push_str(&format!(
+                    "{body}by rule {} ({}): {}\n",
+                    rule.name, rule.loc, rule.reason
+                ));
+            }
+            for condition in conditions {
+                out.push_str(&format!(
+                    "{body}given {}\n",
+                    condition_text(context, condition)
+                ));
+            }
+            let weakest = proof.weakest_premise();
+            for (i, premise) in premises.iter().enumerate() {
+                let last = i + 1 == premises.len();
+                let (first, next) = if last {
+                    (format!("{rest}└─ "), format!("{rest}   "))
+                } else {
+                    (format!("{rest}├─ "), format!("{rest}│  "))
+                };
+                write_node(context, premise, &first, &next, weakest == Some(i), out);
+            }
+        }
+    }
+}
+
+fn write_row(context: &Context, row_ref: RowRef, body: &str, out: &mut String) {
+    let Some(row) = context
+        .facts
+        .tables
+        .get(row_ref.table)
+        .and_then(|t| t.rows.get(row_ref.row))
+    else {
+        return;
+    };
+    out.push_str(&format!("{body}row {}\n", row.origin));
+    for id in &row.sources {
+        out.push_str(&format!(
+            "{body}  source {}\n",
+            source_text(context.facts, *id)
+        ));
+    }
+    for id in &row.disputed_by {
+        out.push_str(&format!(
+            "{body}  disputed by {}\n",
+            source_text(context.facts, *id)
+        ));
+    }
+}
+
+fn source_json(facts: &Facts, id: Symbol) -> Json {
+    match facts.source(id) {
+        None => json!({ "id": facts.names.resolve(id) }),
+        Some(source) => json!({
+            "id": facts.names.resolve(id),
+            "publisher": source.publisher,
+            "title": source.title,
+            "date": source.date.is_known().then(|| source.date.to_string()),
+            "url": source.url,
+            "reliability": source.reliability.letter().to_string(),
+        }),
+    }
+}
+
+/// The proof as nested JSON objects (documented in the README).
+pub fn json(context: &Context, proof: &Proof) -> Json {
+    node_json(context, proof, false)
+}
+
+fn node_json(context: &Context, proof: &Proof, weakest: bool) -> Json {
+    let relation = context.rules.relations.get(proof.relation());
+    let mut values = serde_json::Map::new();
+    if let Some(relation) = relation {
+        for ((name, _), value) in relation.columns.iter().zip(proof.tuple().values.iter()) {
+            let value = match value {
+                Value::Name(symbol) => Json::from(context.facts.names.resolve(*symbol)),
+                Value::Date(date) => Json::from(date.is_known().then(|| date.to_string())),
+            };
+            values.insert(name.clone(), value);
+        }
+    }
+    let grade = proof.tuple().grade;
+    let mut node = json!({
+        "relation": relation.map(|r| r.name.as_str()).unwrap_or_default(),
+        "values": values,
+        "confidence": grade.confidence.word(),
+        "contested": grade.is_contested(),
+        "weakest": weakest,
+    });
+    let Some(object) = node.as_object_mut() else {
+        return node;
+    };
+    match proof {
+        Proof::Fact { rows, .. } => {
+            let rows: Vec<Json> = rows
+                .iter()
+                .filter_map(|r| {
+                    let row = context.facts.tables.get(r.table)?.rows.get(r.row)?;
+                    Some(json!({
+                        "file": row.origin.file.as_ref(),
+                        "line": row.origin.line,
+                        "sources": row.sources.iter().map(|s| source_json(context.facts, *s)).collect::<Vec<_>>(),
+                        "disputed_by": row.disputed_by.iter().map(|s| source_json(context.facts, *s)).collect::<Vec<_>>(),
+                    }))
+                })
+                .collect();
+            if rows.is_empty() {
+                object.insert("given".into(), context.run.clone().into());
+            }
+            object.insert("rows".into(), rows.into());
+        }
+        Proof::Rule {
+            rule,
+            premises,
+            conditions,
+            ..
+        } => {
+            if let Some(rule) = context.rules.program.rules.get(*rule) {
+                object.insert(
+                    "rule".into(),
+                    json!({
+                        "name": rule.name,
+                        "file": rule.loc.file,
+                        "line": rule.loc.line,
+                        "reason": rule.reason,
+                    }),
+                );
+            }
+            let conditions: Vec<Json> = conditions
+                .iter()
+                .map(|c| condition_text(context, c).into())
+                .collect();
+            object.insert("conditions".into(), conditions.into());
+            let weakest = proof.weakest_premise();
+            let premises: Vec<Json> = premises
+                .iter()
+                .enumerate()
+                .map(|(i, p)| node_json(context, p, weakest == Some(i)))
+                .collect();
+            object.insert("premises".into(), premises.into());
+        }
+    }
+    node
+}
