@@ -6,6 +6,7 @@
 
 pub mod confidence;
 pub mod date;
+pub mod lint;
 mod load;
 pub mod names;
 

@@ -1,0 +1,289 @@
+//! Warnings that need the whole folder rather than one row: near-duplicate
+//! names, cycles of mergers, places without a kind or a parent, and
+//! entities declared people but used as groups.
+//!
+//! These never stop inference; they point at likely mistakes. Every pass is
+//! linear or near-linear in the rows, so `silsila check` stays fast on
+//! large folders.
+
+use std::collections::{HashMap, HashSet};
+
+use super::names::name_key;
+use super::{Facts, Origin, Symbol, Value};
+use crate::error::Problem;
+use crate::schema::ColumnKind;
+
+/// Every cross-file warning about `facts`, sorted by file and line.
+pub fn lint(facts: &Facts) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    near_duplicate_names(facts, &mut warnings);
+    merger_cycles(facts, &mut warnings);
+    places(facts, &mut warnings);
+    people_used_as_groups(facts, &mut warnings);
+    warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    warnings
+}
+
+fn warning(origin: &Origin, column: Option<&str>, message: String) -> Problem {
+    Problem::warning(&origin.file, Some(origin.line), column, message)
+}
+
+/// Each use of a name: where, and in which column.
+fn name_uses(facts: &Facts) -> HashMap<Symbol, Vec<(&Origin, &'static str)>> {
+    let mut uses: HashMap<Symbol, Vec<(&Origin, &'static str)>> = HashMap::new();
+    for table in &facts.tables {
+        let columns: Vec<_> = table.file.rule_columns().collect();
+        for row in &table.rows {
+            for (column, value) in columns.iter().zip(&row.values) {
+                if let (true, Value::Name(symbol)) = (column.kind.is_name(), value) {
+                    if !symbol.is_empty() {
+                        uses.entry(*symbol).or_default().push((&row.origin, column.name));
+                    }
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// A name used once whose spelling is one edit away from another name is
+/// likely a misspelling that wants an alias. Found through an index of
+/// single-character deletions, which pairs every two keys within one
+/// insertion, deletion, substitution or transposition.
+fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
+    let uses = name_uses(facts);
+    let mut by_deletion: HashMap<String, Vec<Symbol>> = HashMap::new();
+    let mut symbols: Vec<&Symbol> = uses.keys().collect();
+    symbols.sort();
+    for &symbol in &symbols {
+        let key = name_key(facts.names.resolve(*symbol));
+        let chars: Vec<char> = key.chars().collect();
+        if chars.len() < 4 {
+            continue; // short names (IS, HTS) differ by one letter legitimately
+        }
+        let mut variants = HashSet::new();
+        variants.insert(key.clone());
+        for skip in 0..chars.len() {
+            let variant: String = chars
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != skip)
+                .map(|(_, c)| c)
+                .collect();
+            variants.insert(variant);
+        }
+        for variant in variants {
+            by_deletion.entry(variant).or_default().push(*symbol);
+        }
+    }
+    let mut reported = HashSet::new();
+    for &symbol in &symbols {
+        let Some(once) = uses.get(symbol).filter(|u| u.len() == 1) else {
+            continue;
+        };
+        let key = name_key(facts.names.resolve(*symbol));
+        let chars: Vec<char> = key.chars().collect();
+        if chars.len() < 4 {
+            continue;
+        }
+        let mut candidates: Vec<Symbol> = (0..=chars.len())
+            .map(|skip| {
+                chars
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .map(|(_, c)| c)
+                    .collect::<String>()
+            })
+            .filter_map(|variant| by_deletion.get(&variant))
+            .flatten()
+            .copied()
+            .filter(|other| other != symbol)
+            .collect();
+        candidates.sort_by_key(|other| std::cmp::Reverse(uses.get(other).map_or(0, Vec::len)));
+        let Some(other) = candidates.first() else {
+            continue;
+        };
+        if !reported.insert((*symbol.min(other), *symbol.max(other))) {
+            continue;
+        }
+        let (origin, column) = once[0];
+        let count = uses.get(other).map_or(0, Vec::len);
+        warnings.push(warning(
+            origin,
+            Some(column),
+            format!(
+                "{:?} appears once and nearly matches {:?} ({count} {}); if they are the same, add an alias to aliases.csv",
+                facts.names.resolve(*symbol),
+                facts.names.resolve(*other),
+                if count == 1 { "use" } else { "uses" }
+            ),
+        ));
+    }
+}
+
+/// Mergers that lead from a group back to itself.
+fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
+    let Some(table) = facts.table("mergers") else {
+        return;
+    };
+    let mut edges: HashMap<Symbol, Vec<(Symbol, &Origin)>> = HashMap::new();
+    for row in &table.rows {
+        if let (Some(Value::Name(from)), Some(Value::Name(into))) =
+            (row.values.first(), row.values.get(1))
+        {
+            edges.entry(*from).or_default().push((*into, &row.origin));
+        }
+    }
+    // Iterative depth-first search; a back edge closes a cycle.
+    let mut state: HashMap<Symbol, u8> = HashMap::new(); // 1 on the path, 2 done
+    let mut starts: Vec<Symbol> = edges.keys().copied().collect();
+    starts.sort();
+    for start in starts {
+        if state.contains_key(&start) {
+            continue;
+        }
+        let mut path: Vec<(Symbol, usize, Option<&Origin>)> = vec![(start, 0, None)];
+        state.insert(start, 1);
+        while let Some(top) = path.last_mut() {
+            let node = top.0;
+            let out = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if let Some(&(target, origin)) = out.get(top.1) {
+                top.1 += 1;
+                match state.get(&target) {
+                    None => {
+                        state.insert(target, 1);
+                        path.push((target, 0, Some(origin)));
+                    }
+                    Some(1) => {
+                        let from = path.iter().position(|(n, _, _)| *n == target).unwrap_or(0);
+                        let mut names: Vec<&str> = path[from..]
+                            .iter()
+                            .map(|(n, _, _)| facts.names.resolve(*n))
+                            .collect();
+                        names.push(facts.names.resolve(target));
+                        let mut lines: Vec<u32> = path[from + 1..]
+                            .iter()
+                            .filter_map(|(_, _, o)| o.map(|o| o.line))
+                            .collect();
+                        lines.push(origin.line);
+                        lines.sort_unstable();
+                        let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
+                        warnings.push(warning(
+                            origin,
+                            None,
+                            format!(
+                                "mergers form a cycle: {} (lines {}); check the direction of these rows",
+                                names.join(" → "),
+                                lines.join(", ")
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            } else {
+                state.insert(node, 2);
+                path.pop();
+            }
+        }
+    }
+}
+
+/// Places with no kind, or not placed within anything, and places used but
+/// not listed in places.csv.
+fn places(facts: &Facts, warnings: &mut Vec<Problem>) {
+    let mut listed = HashSet::new();
+    if let Some(table) = facts.table("places") {
+        for row in &table.rows {
+            let (Some(Value::Name(place)), Some(Value::Name(within)), Some(Value::Name(kind))) =
+                (row.values.first(), row.values.get(1), row.values.get(2))
+            else {
+                continue;
+            };
+            listed.insert(*place);
+            let name = facts.names.resolve(*place);
+            if kind.is_empty() {
+                warnings.push(warning(
+                    &row.origin,
+                    Some("kind"),
+                    format!(
+                        "place {name:?} has no kind, so it counts as a locality; give it one (country, governorate, district, subdistrict, region, city, town, village, camp, neighbourhood, site)"
+                    ),
+                ));
+            }
+            if within.is_empty() && facts.names.resolve(*kind) != "country" {
+                warnings.push(warning(
+                    &row.origin,
+                    Some("within"),
+                    format!("place {name:?} is not placed within anything"),
+                ));
+            }
+        }
+    }
+    let mut unlisted: HashMap<Symbol, &Origin> = HashMap::new();
+    for table in &facts.tables {
+        let columns: Vec<_> = table.file.rule_columns().collect();
+        if table.file.name == "places" {
+            continue;
+        }
+        for row in &table.rows {
+            for (column, value) in columns.iter().zip(&row.values) {
+                if let (ColumnKind::Place, Value::Name(place)) = (column.kind, value) {
+                    if !place.is_empty() && !listed.contains(place) {
+                        unlisted.entry(*place).or_insert(&row.origin);
+                    }
+                }
+            }
+        }
+    }
+    for (place, origin) in unlisted {
+        warnings.push(warning(
+            origin,
+            Some("place"),
+            format!(
+                "place {:?} is not in places.csv, so nothing is known of its kind or where it lies",
+                facts.names.resolve(place)
+            ),
+        ));
+    }
+}
+
+/// Entities that entities.csv calls a person but rows use as a group.
+fn people_used_as_groups(facts: &Facts, warnings: &mut Vec<Problem>) {
+    let mut people = HashSet::new();
+    if let Some(table) = facts.table("entities") {
+        for row in &table.rows {
+            if let (Some(Value::Name(name)), Some(Value::Name(kind))) =
+                (row.values.first(), row.values.get(1))
+            {
+                if facts.names.resolve(*kind) == "person" {
+                    people.insert(*name);
+                }
+            }
+        }
+    }
+    let mut reported = HashSet::new();
+    let as_group: [(&str, &[usize]); 2] = [("membership", &[1]), ("mergers", &[0, 1])];
+    for (relation, columns) in as_group {
+        let Some(table) = facts.table(relation) else {
+            continue;
+        };
+        let names: Vec<&str> = table.file.rule_columns().map(|c| c.name).collect();
+        for row in &table.rows {
+            for &c in columns {
+                if let Some(Value::Name(name)) = row.values.get(c) {
+                    if people.contains(name) && reported.insert(*name) {
+                        warnings.push(warning(
+                            &row.origin,
+                            names.get(c).copied(),
+                            format!(
+                                "{:?} is a person in entities.csv but is used here as a group",
+                                facts.names.resolve(*name)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Data-driven tests: each case folder under `tests/cases/` (and the seed
+//! facts in `facts/`) is a facts folder. Its conclusions and explanations
+//! are snapshotted, and its hand-checked `expected.txt` is asserted.
+
+use std::path::Path;
+
+use crate::support::{case_args, case_folders, root, silsila};
+
+fn infer(folder: &str, extra: &[String], format: &str) -> String {
+    let mut args = vec!["infer", "--facts", folder, "--format", format];
+    args.extend(extra.iter().map(String::as_str));
+    let run = silsila(&args);
+    assert_eq!(run.code, 0, "infer on {folder} failed:\n{}", run.stderr);
+    run.stdout
+}
+
+/// Every conclusion of every printed relation, explained.
+fn explain_all(folder: &str, extra: &[String], format: &str) -> String {
+    let printed: serde_json::Value =
+        serde_json::from_str(&infer(folder, extra, "json")).unwrap();
+    let mut out = String::new();
+    for relation in printed.as_object().unwrap().keys() {
+        let mut args = vec!["explain", "--facts", folder, "--format", format];
+        args.extend(extra.iter().map(String::as_str));
+        args.push(relation);
+        let run = silsila(&args);
+        if run.code != 0 && run.stderr.contains("no conclusion") {
+            continue; // the relation has no conclusions in this case
+        }
+        assert_eq!(run.code, 0, "explain {relation} on {folder}:\n{}", run.stderr);
+        out.push_str(&format!("==> {relation}\n{}\n", run.stdout));
+    }
+    out
+}
+
+fn snapshot_folder(name: &str, folder: &Path) {
+    let relative = folder.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+    let extra = case_args(folder);
+    insta::with_settings!({
+        snapshot_suffix => name,
+        input_file => folder.join("expected.txt"),
+        prepend_module_to_snapshot => false,
+    }, {
+        insta::assert_snapshot!("infer", infer(&relative, &extra, "table"));
+        insta::assert_snapshot!("infer_json", infer(&relative, &extra, "json"));
+        insta::assert_snapshot!("explain", explain_all(&relative, &extra, "text"));
+        insta::assert_snapshot!("explain_json", explain_all(&relative, &extra, "json"));
+    });
+}
+
+/// Checks `expected.txt`: `relation(values): confidence` must be printed;
+/// `! relation(values)` must not be.
+fn check_expectations(name: &str, folder: &Path) {
+    let Ok(expected) = std::fs::read_to_string(folder.join("expected.txt")) else {
+        return;
+    };
+    let relative = folder.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+    let json: serde_json::Value =
+        serde_json::from_str(&infer(&relative, &case_args(folder), "json")).unwrap();
+    let printed: Vec<String> = json
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(relation, rows)| {
+            rows.as_array().unwrap().iter().map(move |row| {
+                let fields = row.as_object().unwrap();
+                let values: Vec<String> = fields
+                    .iter()
+                    .filter(|(k, _)| !["confidence", "contested", "sources"].contains(&k.as_str()))
+                    .map(|(_, v)| v.as_str().unwrap_or("").to_string())
+                    .collect();
+                format!(
+                    "{relation}({}): {}",
+                    values.join(", "),
+                    fields["confidence"].as_str().unwrap()
+                )
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for line in expected.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(absent) = line.strip_prefix('!') {
+            let prefix = absent.trim().trim_end_matches(')');
+            let matches = |p: &&String| {
+                p.strip_prefix(prefix)
+                    .is_some_and(|rest| rest.starts_with(')') || rest.starts_with(", "))
+            };
+            if let Some(found) = printed.iter().find(matches) {
+                failures.push(format!("must not hold: {line}\n    but printed: {found}"));
+            }
+        } else if !printed.iter().any(|p| p == line) {
+            failures.push(format!("must hold: {line}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "case {name}: {}\nprinted:\n  {}",
+        failures.join("\n"),
+        printed.join("\n  ")
+    );
+}
+
+#[test]
+fn every_case_folder_meets_its_hand_checked_expectations() {
+    for (name, folder) in case_folders() {
+        check_expectations(&name, &folder);
+    }
+}
+
+#[test]
+fn every_case_folder_matches_its_snapshots() {
+    for (name, folder) in case_folders() {
+        snapshot_folder(&name, &folder);
+    }
+}
+
+#[test]
+fn seed_facts_match_their_snapshots() {
+    snapshot_folder("seed", &root().join("facts"));
+}

@@ -1,0 +1,10 @@
+//! Black-box tests of the `silsila` binary: every case folder under
+//! `tests/cases/` and the shipped `facts/` are run and their conclusions and
+//! explanations snapshotted; bad input has its exact error text pinned.
+
+// Tests may unwrap: a panic there is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod cases;
+mod errors;
+mod support;
