@@ -4,6 +4,8 @@
 //! This module owns the input side only. It never draws a conclusion (that is
 //! the rules' job) and never changes the files it reads.
 
+#[allow(dead_code)] // used by the schema layer, which follows
+mod aliases;
 pub mod confidence;
 pub mod date;
 // The raw layer is wired into `load` by the schema layer, which follows.
