@@ -15,6 +15,8 @@ mod load;
 pub mod names;
 #[allow(dead_code)]
 mod raw;
+#[allow(dead_code)]
+mod suggestion;
 
 use std::fmt;
 use std::path::Path;
