@@ -3,19 +3,28 @@
 //!
 //! This module owns the input side only. It never draws a conclusion (that is
 //! the rules' job) and never changes the files it reads.
+//!
+//! Loading runs in two layers. The raw layer turns bytes into tables of
+//! trimmed text that know their lines (`raw`): `folder` finds the fact files
+//! and reads them, several at once, and `delimited` reads CSV in its
+//! spreadsheet dialects. It knows nothing of the schema, so a workbook reader
+//! can sit beside `delimited` and produce the same tables with cell
+//! references. The schema layer (`load`) matches headers to columns
+//! (`header`), parses cells, checks source ids, resolves names through
+//! `aliases`, and chooses each name's display spelling (`spelling`). It runs
+//! in one thread, in schema and file order, so symbols never depend on
+//! thread timing.
 
-#[allow(dead_code)] // used by the schema layer, which follows
 mod aliases;
 pub mod confidence;
 pub mod date;
-// The raw layer is wired into `load` by the schema layer, which follows.
-#[allow(dead_code)]
 mod delimited;
+mod folder;
+mod header;
 mod load;
 pub mod names;
-#[allow(dead_code)]
 mod raw;
-#[allow(dead_code)]
+mod spelling;
 mod suggestion;
 
 use std::fmt;
