@@ -18,6 +18,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::aliases::{self, AliasProblem, AliasRow};
+use super::date::DateError;
 use super::folder::{self, Folder, ReadFile};
 use super::header::{match_header, Columns};
 use super::names::{name_key, tidy};
@@ -95,6 +96,8 @@ struct Loader {
     name_cells: FxHashMap<Box<str>, NameCell>,
     /// Word cells (and source ids) by their exact text.
     word_cells: FxHashMap<Box<str>, Symbol>,
+    /// Date cells by their exact text.
+    date_cells: FxHashMap<Box<str>, Result<Date, DateError>>,
     /// Each alias's canonical name.
     aliases: FxHashMap<Symbol, Symbol>,
     source_list: Option<SourceList>,
@@ -323,7 +326,7 @@ impl Loader {
                 }
                 ColumnKind::Word => parsed.values.push(Value::Name(self.word(text))),
                 ColumnKind::Date => {
-                    let date = match Date::parse(text) {
+                    let date = match self.date(text) {
                         Ok(date) => date,
                         Err(why) => {
                             self.push(at.rank, error(format!("{text:?} {why}")));
@@ -477,6 +480,17 @@ impl Loader {
         let symbol = self.intern(&text.to_lowercase(), rank::OTHER);
         self.word_cells.insert(text.into(), symbol);
         symbol
+    }
+
+    /// A date cell parsed. Dates repeat across rows far more than they
+    /// differ, so each text is parsed once.
+    fn date(&mut self, text: &str) -> Result<Date, DateError> {
+        if let Some(parsed) = self.date_cells.get(text) {
+            return parsed.clone();
+        }
+        let parsed = Date::parse(text);
+        self.date_cells.insert(text.into(), parsed.clone());
+        parsed
     }
 
     /// Interns `text` without resolving aliases, offering its spelling.
