@@ -10,6 +10,16 @@ pub fn overlaps(s1: Date, e1: Date, s2: Date, e2: Date) -> bool {
     s1.first_day() <= e2.last_day() && s2.first_day() <= e1.last_day()
 }
 
+/// Whether the period `s1`–`e1` contains `s2`–`e2` and is longer, by
+/// whole days: so two writings of one period never cover each other.
+pub fn covers(s1: Date, e1: Date, s2: Date, e2: Date) -> bool {
+    let (outer, inner) = (
+        (s1.first_day(), e1.last_day()),
+        (s2.first_day(), e2.last_day()),
+    );
+    outer.0 <= inner.0 && inner.1 <= outer.1 && outer != inner
+}
+
 /// The later of two starts; an unknown start is the earliest.
 pub fn later_start(a: Date, b: Date) -> Date {
     if (b.first_day(), b) > (a.first_day(), a) {
@@ -83,6 +93,12 @@ pub fn call(name: &str, args: &[Value]) -> Option<Outcome> {
             date(2)?,
             date(3)?,
         ))),
+        "covers" => Some(Outcome::Holds(covers(
+            date(0)?,
+            date(1)?,
+            date(2)?,
+            date(3)?,
+        ))),
         "later_start" => value(later_start(date(0)?, date(1)?)),
         "earlier_end" => value(earlier_end(date(0)?, date(1)?)),
         "ends_since" => Some(Outcome::Holds(ends_since(date(0)?, date(1)?))),
@@ -124,6 +140,24 @@ mod tests {
         assert!(overlaps(d("2022-11"), d("2022-11"), d("2022-11-15"), d("")));
         assert!(!overlaps(d("2021"), d("2021"), d("2022-01-01"), d("")));
         assert!(overlaps(d(""), d(""), d("1990"), d("1990")));
+        assert!(covers(
+            d("2022-10"),
+            d("2022-10"),
+            d("2022-10-21"),
+            d("2022-10")
+        ));
+        assert!(!covers(
+            d("2022-10"),
+            d("2022-10"),
+            d("2022-10-01"),
+            d("2022-10-31")
+        ));
+        assert!(covers(
+            d(""),
+            d("2022-11-15"),
+            d("2022-11"),
+            d("2022-11-15")
+        ));
         assert_eq!(later_start(d("2022"), d("2022-03")).to_string(), "2022-03");
         assert_eq!(later_start(d(""), d("2022")).to_string(), "2022");
         assert_eq!(earlier_end(d(""), d("2022-03")).to_string(), "2022-03");

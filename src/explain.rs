@@ -532,32 +532,16 @@ impl<'a> Explainer<'a> {
                 let args: Option<Vec<Value>> =
                     args.iter().map(|t| self.value(t, bindings)).collect();
                 if let Some(Outcome::Value(value)) = args.and_then(|a| builtin::call(name, &a)) {
-                    bindings.push((var.as_str(), value));
-                    self.instances(
-                        steps,
-                        step + 1,
-                        bindings,
-                        premises,
-                        conditions,
-                        threshold,
-                        out,
+                    self.bind_then(
+                        steps, step, var, value, bindings, premises, conditions, threshold, out,
                     );
-                    bindings.pop();
                 }
             }
             Step::Let { var, value } => {
                 if let Some(value) = self.value(value, bindings) {
-                    bindings.push((var.as_str(), value));
-                    self.instances(
-                        steps,
-                        step + 1,
-                        bindings,
-                        premises,
-                        conditions,
-                        threshold,
-                        out,
+                    self.bind_then(
+                        steps, step, var, value, bindings, premises, conditions, threshold, out,
                     );
-                    bindings.pop();
                 }
             }
             Step::Compare { left, op, right } => {
@@ -581,6 +565,49 @@ impl<'a> Explainer<'a> {
                         out,
                     );
                 }
+            }
+        }
+    }
+
+    /// Binds `var` to `value` and goes on with the next step. A variable the
+    /// conclusion already bound must equal the value the rule computes: the
+    /// conclusion is only explained by instances that produce it.
+    #[allow(clippy::too_many_arguments)]
+    fn bind_then<'r>(
+        &mut self,
+        steps: &'r [Step],
+        step: usize,
+        var: &'r str,
+        value: Value,
+        bindings: &mut Vec<(&'r str, Value)>,
+        premises: &mut Vec<Key>,
+        conditions: &mut Vec<Condition>,
+        threshold: Grade,
+        out: &mut Vec<(Vec<Key>, Vec<Condition>)>,
+    ) {
+        match bindings.iter().rev().find(|(n, _)| *n == var) {
+            Some((_, bound)) if *bound != value => {}
+            Some(_) => self.instances(
+                steps,
+                step + 1,
+                bindings,
+                premises,
+                conditions,
+                threshold,
+                out,
+            ),
+            None => {
+                bindings.push((var, value));
+                self.instances(
+                    steps,
+                    step + 1,
+                    bindings,
+                    premises,
+                    conditions,
+                    threshold,
+                    out,
+                );
+                bindings.pop();
             }
         }
     }

@@ -26,6 +26,12 @@ pub const BUILTINS: &[Builtin] = &[
         doc: "the period start1–end1 overlaps start2–end2; partial dates cover their whole period, unknown starts and ends are open",
     },
     Builtin {
+        name: "covers",
+        params: &["date", "date", "date", "date"],
+        returns: "bool",
+        doc: "covers(start1, end1, start2, end2): the period start1–end1 contains start2–end2 and is longer",
+    },
+    Builtin {
         name: "later_start",
         params: &["date", "date"],
         returns: "date",

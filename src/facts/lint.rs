@@ -37,7 +37,9 @@ fn name_uses(facts: &Facts) -> HashMap<Symbol, Vec<(&Origin, &'static str)>> {
             for (column, value) in columns.iter().zip(&row.values) {
                 if let (true, Value::Name(symbol)) = (column.kind.is_name(), value) {
                     if !symbol.is_empty() {
-                        uses.entry(*symbol).or_default().push((&row.origin, column.name));
+                        uses.entry(*symbol)
+                            .or_default()
+                            .push((&row.origin, column.name));
                     }
                 }
             }

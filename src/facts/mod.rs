@@ -3,12 +3,30 @@
 //!
 //! This module owns the input side only. It never draws a conclusion (that is
 //! the rules' job) and never changes the files it reads.
+//!
+//! Loading runs in two layers. The raw layer turns bytes into tables of
+//! trimmed text that know their lines (`raw`): `folder` finds the fact files
+//! and reads them, several at once, and `delimited` reads CSV in its
+//! spreadsheet dialects. It knows nothing of the schema, so a workbook reader
+//! can sit beside `delimited` and produce the same tables with cell
+//! references. The schema layer (`load`) matches headers to columns
+//! (`header`), parses cells, checks source ids, resolves names through
+//! `aliases`, and chooses each name's display spelling (`spelling`). It runs
+//! in one thread, in schema and file order, so symbols never depend on
+//! thread timing.
 
+mod aliases;
 pub mod confidence;
 pub mod date;
+mod delimited;
+mod folder;
+mod header;
 pub mod lint;
 mod load;
 pub mod names;
+mod raw;
+mod spelling;
+mod suggestion;
 
 use std::fmt;
 use std::path::Path;
@@ -115,8 +133,10 @@ impl Facts {
         self.sources.iter().find(|s| s.id == id)
     }
 
-    /// The latest date anywhere in the facts (by last day), or unknown when
-    /// there is none: the default `--as-of`.
+    /// The latest date anywhere in the facts (the one whose period starts
+    /// last, the more precise on a tie), or unknown when there is none: the
+    /// default `--as-of`. A year such as `2022` is not later than
+    /// `2022-11-15`, which the facts name more precisely.
     pub fn latest_date(&self) -> Date {
         let row_dates = self.tables.iter().flat_map(|t| {
             t.rows.iter().flat_map(|r| {
@@ -129,7 +149,7 @@ impl Facts {
         let source_dates = self.sources.iter().map(|s| s.date).filter(|d| d.is_known());
         row_dates
             .chain(source_dates)
-            .max_by_key(|d| (d.last_day(), *d))
+            .max_by_key(|d| (d.first_day(), *d))
             .unwrap_or(Date::UNKNOWN)
     }
 }
@@ -137,5 +157,8 @@ impl Facts {
 /// Loads the facts folder at `path`: every problem in every file is
 /// collected, and any error fails the load with all of them.
 pub fn load(path: &Path) -> Result<Facts> {
-    load::load(path)
+    // The rules' words (such as "shared_member") get symbols too, so that
+    // conclusions can print them and every symbol sorts alphabetically.
+    let vocabulary = &crate::rules::rules()?.constants;
+    load::load(path, vocabulary)
 }

@@ -112,6 +112,44 @@ impl Interner {
             .unwrap_or("")
     }
 
+    /// Makes every spelling that finds a symbol in `redirects` find its
+    /// target instead: an alias then looks up as its canonical name.
+    pub fn redirect(&mut self, redirects: &FxHashMap<Symbol, Symbol>) {
+        for symbol in self.by_key.values_mut() {
+            if let Some(target) = redirects.get(symbol) {
+                *symbol = *target;
+            }
+        }
+    }
+
+    /// Renumbers the symbols so that their order is the alphabetical order
+    /// of their spellings (by [`name_key`], then as written), the empty text
+    /// first. Returns the new symbol of each old one, indexed by the old.
+    ///
+    /// After this, comparing symbols compares names, so the rules' `a < b`
+    /// and sorting by symbol both mean alphabetical order, and neither
+    /// depends on the order rows were read in.
+    pub fn sort(&mut self) -> Vec<Symbol> {
+        let mut order: Vec<usize> = (0..self.display.len()).collect();
+        let keys: Vec<String> = self.display.iter().map(|d| name_key(d)).collect();
+        order.sort_by(|&a, &b| {
+            (a != 0, &keys[a], &self.display[a]).cmp(&(b != 0, &keys[b], &self.display[b]))
+        });
+        let mut remap = vec![Symbol::EMPTY; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = Symbol(new as u32);
+        }
+        let mut display = vec![String::new(); order.len()];
+        for (old, text) in self.display.drain(..).enumerate() {
+            display[remap[old].0 as usize] = text;
+        }
+        self.display = display;
+        for symbol in self.by_key.values_mut() {
+            *symbol = remap[symbol.0 as usize];
+        }
+        remap
+    }
+
     /// How many symbols there are, the empty text included.
     pub fn len(&self) -> usize {
         self.display.len()
@@ -140,5 +178,21 @@ mod tests {
         assert_eq!(names.resolve(a), "Khalid ibn al-Walid Army");
         assert_eq!(names.intern(""), Symbol::EMPTY);
         assert_eq!(names.intern("   "), Symbol::EMPTY);
+    }
+
+    #[test]
+    fn sorting_makes_symbol_order_alphabetical_and_redirects_survive() {
+        let mut names = Interner::new();
+        let zed = names.intern("Zed");
+        let isis = names.intern("ISIS");
+        let state = names.intern("Islamic State");
+        let alpha = names.intern("alpha");
+        names.redirect(&[(isis, state)].into_iter().collect());
+        let remap = names.sort();
+        let [zed, state, alpha] = [zed, state, alpha].map(|s| remap[s.0 as usize]);
+        assert!(alpha < state && state < zed);
+        assert_eq!(names.resolve(state), "Islamic State");
+        assert_eq!(names.lookup("isis"), Some(state));
+        assert_eq!(names.lookup(""), Some(Symbol::EMPTY));
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Each derived node shows the conclusion, the rule's name, place and reason,
 //! and the conditions it checked; each leaf shows the fact, its rows
-//! (`facts/mergers.csv:7`) and the sources behind them. The premise that
-//! sets a node's confidence is marked as the weakest.
+//! (`facts/mergers.csv:7`) and the sources behind them. The chain of
+//! premises that sets the conclusion's confidence, from the conclusion down
+//! to one fact row, is marked as the weakest.
 
 use serde_json::{json, Value as Json};
 
@@ -95,8 +96,32 @@ fn source_text(facts: &Facts, id: Symbol) -> String {
 /// The proof as an indented tree.
 pub fn text(context: &Context, proof: &Proof) -> String {
     let mut out = String::new();
-    write_node(context, proof, "", "", false, &mut out);
+    write_node(context, proof, "", "", Mark::Root, &mut out);
     out
+}
+
+/// Where a node stands on the path of weakest premises from the root: the
+/// chain that sets the conclusion's confidence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// The conclusion itself.
+    Root,
+    /// A premise on the chain.
+    Weakest,
+    /// Off the chain.
+    Other,
+}
+
+impl Mark {
+    /// The mark of premise `index` of a node marked `self` whose weakest
+    /// premise is `weakest`.
+    fn of_premise(self, index: usize, weakest: Option<usize>) -> Mark {
+        if self != Mark::Other && weakest == Some(index) {
+            Mark::Weakest
+        } else {
+            Mark::Other
+        }
+    }
 }
 
 fn write_node(
@@ -104,12 +129,16 @@ fn write_node(
     proof: &Proof,
     first: &str,
     rest: &str,
-    weakest: bool,
+    mark: Mark,
     out: &mut String,
 ) {
-    let mark = if weakest { "  ◀ weakest premise" } else { "" };
+    let label = if mark == Mark::Weakest {
+        "  ◀ weakest premise"
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "{first}{}  {}{mark}\n",
+        "{first}{}  {}{label}\n",
         tuple_text(context, proof),
         grade_text(proof.tuple().grade)
     ));
@@ -154,7 +183,14 @@ fn write_node(
                 } else {
                     (format!("{rest}├─ "), format!("{rest}│  "))
                 };
-                write_node(context, premise, &first, &next, weakest == Some(i), out);
+                write_node(
+                    context,
+                    premise,
+                    &first,
+                    &next,
+                    mark.of_premise(i, weakest),
+                    out,
+                );
             }
         }
     }
@@ -200,10 +236,10 @@ fn source_json(facts: &Facts, id: Symbol) -> Json {
 
 /// The proof as nested JSON objects (documented in the README).
 pub fn json(context: &Context, proof: &Proof) -> Json {
-    node_json(context, proof, false)
+    node_json(context, proof, Mark::Root)
 }
 
-fn node_json(context: &Context, proof: &Proof, weakest: bool) -> Json {
+fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
     let relation = context.rules.relations.get(proof.relation());
     let mut values = serde_json::Map::new();
     if let Some(relation) = relation {
@@ -221,7 +257,7 @@ fn node_json(context: &Context, proof: &Proof, weakest: bool) -> Json {
         "values": values,
         "confidence": grade.confidence.word(),
         "contested": grade.is_contested(),
-        "weakest": weakest,
+        "weakest": mark == Mark::Weakest,
     });
     let Some(object) = node.as_object_mut() else {
         return node;
@@ -271,7 +307,7 @@ fn node_json(context: &Context, proof: &Proof, weakest: bool) -> Json {
             let premises: Vec<Json> = premises
                 .iter()
                 .enumerate()
-                .map(|(i, p)| node_json(context, p, weakest == Some(i)))
+                .map(|(i, p)| node_json(context, p, mark.of_premise(i, weakest)))
                 .collect();
             object.insert("premises".into(), premises.into());
         }

@@ -1,0 +1,183 @@
+//! Finding the fact files in a folder and reading them into raw tables.
+//!
+//! File names are matched without regard to case (`Membership.csv` is the
+//! membership file), since spreadsheet users name files on systems where
+//! case does not matter. A CSV file that is no fact file is reported, with
+//! the fact file it was likely meant to be. Hidden files (such as the
+//! `._membership.csv` that macOS leaves on shared drives) and files of other
+//! kinds are passed over in silence. Nothing here writes to the folder.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::{fs, thread};
+
+use super::delimited;
+use super::raw::{Found, RawTable};
+use super::suggestion::nearest;
+use crate::error::{Error, Problem, Result};
+use crate::schema::FILES;
+
+/// One fact file as read: its table and the problems found reading it.
+pub(crate) struct ReadFile {
+    pub table: RawTable,
+    pub problems: Vec<Found>,
+}
+
+/// What a facts folder holds.
+pub(crate) struct Folder {
+    /// For each entry of [`FILES`], in order, the file read, or `None` when
+    /// the folder has none.
+    pub files: Vec<Option<ReadFile>>,
+    /// Problems with the folder's files as a whole, such as a CSV file that
+    /// is no fact file.
+    pub problems: Vec<Found>,
+}
+
+/// Lists the folder at `path` and reads its fact files, several at once
+/// when the machine has the cores. The result does not depend on which
+/// file is read first.
+pub(crate) fn read(path: &Path) -> Result<Folder> {
+    let name = path.display().to_string();
+    let io_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Io { path, source }
+    };
+    let mut file_names = Vec::new();
+    for entry in fs::read_dir(path).map_err(io_error(path))? {
+        let entry = entry.map_err(io_error(path))?;
+        let Ok(file_name) = entry.file_name().into_string() else {
+            continue; // not Unicode, so not a fact file's name either
+        };
+        if file_name.starts_with('.') || csv_stem(&file_name).is_none() {
+            continue;
+        }
+        if entry.path().is_file() {
+            file_names.push(file_name);
+        }
+    }
+    // Directory order is the file system's whim; sort for stable reports.
+    file_names.sort();
+
+    let mut problems = Vec::new();
+    let mut chosen: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
+    for file_name in file_names {
+        let stem = csv_stem(&file_name).unwrap_or_default().to_lowercase();
+        match FILES.iter().position(|f| f.name == stem) {
+            Some(index) => chosen[index].push(file_name),
+            None => {
+                let message = match nearest(&stem, FILES.iter().map(|f| f.name)) {
+                    Some(near) => {
+                        format!("{file_name} is not a fact file; did you mean {near}.csv?")
+                    }
+                    None => format!("{file_name} is not a fact file, so it is ignored"),
+                };
+                problems.push(Found::whole(Problem::warning(&name, None, None, message)));
+            }
+        }
+    }
+
+    let mut jobs = Vec::new();
+    for (index, (file, mut names)) in FILES.iter().zip(chosen).enumerate() {
+        if names.len() > 1 {
+            let (all_but_last, last) = names.split_at(names.len() - 1);
+            let message = format!(
+                "{} and {} are {} the {} file; keep one",
+                all_but_last.join(", "),
+                last.join(""),
+                if names.len() == 2 { "both" } else { "all" },
+                file.name
+            );
+            problems.push(Found::whole(Problem::error(&name, None, None, message)));
+            // Read one all the same, so its own problems are reported too:
+            // the one with the schema's spelling if there is one.
+            let exact = file.file_name();
+            names.sort_by_key(|n| *n != exact);
+        }
+        if let Some(file_name) = names.into_iter().next() {
+            jobs.push((index, path.join(file_name)));
+        }
+    }
+    let read = in_parallel(&jobs, |(_, file_path)| {
+        let bytes = fs::read(file_path).map_err(io_error(file_path))?;
+        let (table, problems) = delimited::read(file_path.display().to_string(), &bytes);
+        Ok(ReadFile { table, problems })
+    });
+    let mut files: Vec<Option<ReadFile>> = FILES.iter().map(|_| None).collect();
+    for ((index, _), read) in jobs.iter().zip(read) {
+        if let Some(slot) = files.get_mut(*index) {
+            *slot = Some(read?);
+        }
+    }
+    Ok(Folder { files, problems })
+}
+
+/// The stem of a `.csv` file name (any case), if it is one.
+fn csv_stem(file_name: &str) -> Option<&str> {
+    let split = file_name.len().checked_sub(4)?;
+    let (stem, extension) = (file_name.get(..split)?, file_name.get(split..)?);
+    (extension.eq_ignore_ascii_case(".csv") && !stem.is_empty()).then_some(stem)
+}
+
+/// `work` applied to each item, on as many threads as there are cores and
+/// items, the results in the items' order.
+fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(work).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else {
+                            return done;
+                        };
+                        done.push((index, work(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(done) => done,
+                // A panic is a bug in this crate, never the data's fault;
+                // let it go on unwinding as it would without threads.
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_stems_ignore_the_extension_case() {
+        assert_eq!(csv_stem("Membership.CSV"), Some("Membership"));
+        assert_eq!(csv_stem("a.csv"), Some("a"));
+        assert_eq!(csv_stem(".csv"), None);
+        assert_eq!(csv_stem("csv"), None);
+        assert_eq!(csv_stem("notes.txt"), None);
+        assert_eq!(csv_stem("é.csv"), Some("é"));
+    }
+
+    #[test]
+    fn parallel_results_keep_the_items_order() {
+        let items: Vec<u32> = (0..50).collect();
+        assert_eq!(
+            in_parallel(&items, |n| n * 2),
+            (0..50).map(|n| n * 2).collect::<Vec<_>>()
+        );
+        assert_eq!(in_parallel(&[] as &[u32], |n| *n), Vec::<u32>::new());
+    }
+}
