@@ -170,7 +170,10 @@ mod tests {
     #[test]
     fn parses_words_digits_and_empty() {
         assert_eq!(Confidence::parse(""), Some(Confidence::Probable));
-        assert_eq!(Confidence::parse(" Confirmed "), Some(Confidence::Confirmed));
+        assert_eq!(
+            Confidence::parse(" Confirmed "),
+            Some(Confidence::Confirmed)
+        );
         assert_eq!(Confidence::parse("1"), Some(Confidence::Confirmed));
         assert_eq!(Confidence::parse("5"), Some(Confidence::Improbable));
         assert_eq!(Confidence::parse("6"), None);

@@ -6,5 +6,8 @@ use super::Facts;
 use crate::error::{Error, Result};
 
 pub(super) fn load(path: &Path) -> Result<Facts> {
-    Err(Error::Request(format!("cannot load {} yet", path.display())))
+    Err(Error::Request(format!(
+        "cannot load {} yet",
+        path.display()
+    )))
 }

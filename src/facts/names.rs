@@ -133,7 +133,10 @@ mod tests {
         let a = names.intern("Khalid ibn al-Walid Army");
         let b = names.intern("  khalid IBN  al-walid army ");
         assert_eq!(a, b);
-        assert_eq!(names.intern("Tariq al\u{2019}Sad"), names.intern("Tariq al'Sad"));
+        assert_eq!(
+            names.intern("Tariq al\u{2019}Sad"),
+            names.intern("Tariq al'Sad")
+        );
         assert_eq!(names.resolve(a), "Khalid ibn al-Walid Army");
         assert_eq!(names.intern(""), Symbol::EMPTY);
         assert_eq!(names.intern("   "), Symbol::EMPTY);
