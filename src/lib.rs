@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod facts;
+pub mod generate;
 pub mod schema;
 
 pub use error::{Error, Problem, Result, Severity};
