@@ -426,8 +426,8 @@ mod tests {
                 problem("entities", line, format!("kind {kind:?}"));
             }
         }
-        for line in lineage_problems(folder.table("mergers")) {
-            problem("mergers", 0, line);
+        for lineage_problem in lineage_problems(folder.table("mergers")) {
+            problems.push(format!("mergers.csv: {lineage_problem}"));
         }
         problems
     }
@@ -455,7 +455,8 @@ mod tests {
                 }
             }
         }
-        // Kahn's algorithm: whatever is left unsorted lies on a cycle.
+        // Kahn's algorithm: whatever is left unsorted lies on a cycle or
+        // downstream of one.
         let mut ready: Vec<&str> = incoming
             .iter()
             .filter(|(_, &n)| n == 0)
@@ -550,6 +551,54 @@ mod tests {
         let other = files(dirs[2].path());
         for ((name, a), (_, b)) in first.iter().zip(&other) {
             assert_ne!(a, b, "{name} is the same for another seed");
+        }
+    }
+
+    #[test]
+    fn the_check_finds_broken_facts() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        generate_sized(100, 5, dir.path()).expect("generated");
+        let mut folder = Folder::read(dir.path());
+        let person = folder.table("membership").rows[0][0].clone();
+        let town = folder.table("places").rows[3][0].clone();
+        let tables = &mut folder.0;
+
+        let membership = tables.get_mut("membership").expect("membership");
+        let repeated = membership.rows[1].clone();
+        membership.rows.push(repeated);
+        let repeated_line = membership.rows.len() + 1;
+        membership.rows[2][1] = person.clone();
+        let (start, end) = (membership.at("start"), membership.at("end"));
+        membership.rows[3][start] = "2020-05".into();
+        membership.rows[3][end] = "2019".into();
+
+        let locations = tables.get_mut("locations").expect("locations");
+        locations.rows[0][1] = "Nowhere".into();
+        let source = locations.at("source");
+        locations.rows[1][source] = "src-99999".into();
+
+        let mergers = tables.get_mut("mergers").expect("mergers");
+        let mut back = mergers.rows[0].clone();
+        back.swap(0, 1);
+        mergers.rows.push(back);
+
+        let aliases = tables.get_mut("aliases").expect("aliases");
+        aliases.rows[0][0] = town.to_uppercase();
+
+        let found = problems(&folder).join("\n");
+        for expected in [
+            &format!("membership.csv:{repeated_line}: a repeated row"),
+            &format!("membership.csv:4: group {person:?} is not a group"),
+            "membership.csv:5: ends \"2019\" before \"2020-05\"",
+            "locations.csv:2: place \"Nowhere\"",
+            "locations.csv:3: source \"src-99999\"",
+            " groups on a cycle",
+            &format!(
+                "aliases.csv:2: alias {:?} is also {town:?}",
+                town.to_uppercase()
+            ),
+        ] {
+            assert!(found.contains(expected), "{expected:?} not in:\n{found}");
         }
     }
 
