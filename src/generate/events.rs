@@ -6,7 +6,7 @@ use std::io::Write;
 
 use rustc_hash::FxHashMap;
 
-use super::dates::{self, FIRST_DAY, LAST_DAY};
+use super::dates::{self, Precision, FIRST_DAY, LAST_DAY};
 use super::lineage::Lineage;
 use super::people::Members;
 use super::random::Rng;
@@ -163,8 +163,15 @@ pub(super) fn write<W: Write>(
         } else {
             places.name(place)
         };
-        let start = dates::draw(rng, day, dates::EXACT);
-        let end = dates::draw(rng, end_day, dates::EXACT);
+        // A report gives an event's start and end alike, to the day or only
+        // the month; a few leave the end open.
+        let precision = Precision::draw(rng, dates::EXACT);
+        let start = dates::write(day, precision);
+        let end = if rng.percent(3) {
+            String::new()
+        } else {
+            dates::write(end_day, precision)
+        };
         let cite = sources.cite(rng);
         sheets.events.row(&[
             &name,
