@@ -68,10 +68,15 @@ pub(super) fn write<W: Write>(
             members.0[stint.group as usize].push(person);
         }
         let description = match career.iter().find(|s| !s.role.is_empty()) {
-            Some(stint) if rng.percent(90) => format!(
-                "{} in {}",
-                stint.role, lineage.groups[stint.group as usize].name
-            ),
+            Some(stint) if rng.percent(90) => {
+                let of = if matches!(stint.role, "member" | "founder") {
+                    "of"
+                } else {
+                    "in"
+                };
+                let group = &lineage.groups[stint.group as usize].name;
+                format!("{} {of} {group}", stint.role)
+            }
             _ => String::new(),
         };
         sheets.entities.row(&[&name, "person", &description])?;

@@ -231,7 +231,8 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 pub(super) fn person_name(index: u32) -> String {
     let space = person_name_space();
     let index = u64::from(index);
-    let slot = index % space * person_stride() % space;
+    // Start the walk midway, so that person 0 is not "Ahmad Ahmad al-Jubouri".
+    let slot = (index % space * person_stride() + space / 2) % space;
     let given = GIVEN_NAMES.len() as u64;
     let own = GIVEN_NAMES[(slot % given) as usize];
     let father = GIVEN_NAMES[(slot / given % given) as usize];
