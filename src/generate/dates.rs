@@ -68,6 +68,26 @@ pub(super) fn draw(rng: &mut Rng, day: i32, mix: Mix) -> String {
     write(day, Precision::draw(rng, mix))
 }
 
+/// The start of a period as analysts record it, loosely; half the time not
+/// at all when it lies before the decade, which sources rarely go back to.
+pub(super) fn start(rng: &mut Rng, day: i32) -> String {
+    if day < FIRST_DAY && rng.percent(50) {
+        String::new()
+    } else {
+        draw(rng, day, LOOSE)
+    }
+}
+
+/// The end of a period as analysts record it: loosely, or empty when it is
+/// `ongoing` at the end of the decade.
+pub(super) fn end(rng: &mut Rng, day: i32, ongoing: bool) -> String {
+    if ongoing {
+        String::new()
+    } else {
+        draw(rng, day, LOOSE)
+    }
+}
+
 /// The year of a day, such as `"2016"`.
 pub(super) fn year(day: i32) -> String {
     write(day, Precision::Year)

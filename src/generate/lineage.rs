@@ -453,16 +453,9 @@ impl Lineage {
             let place = places.near(rng, g.home);
             let start_day = rng.between(first, last);
             let end_day = (start_day + rng.between(30, 3 * YEAR)).min(last);
-            let start = if start_day < FIRST_DAY && rng.percent(50) {
-                String::new()
-            } else {
-                dates::draw(rng, start_day, dates::LOOSE)
-            };
-            let end = if end_day == LAST_DAY && g.ceased.is_none() && rng.percent(60) {
-                String::new()
-            } else {
-                dates::draw(rng, end_day, dates::LOOSE)
-            };
+            let start = dates::start(rng, start_day);
+            let ongoing = end_day == LAST_DAY && g.ceased.is_none() && rng.percent(60);
+            let end = dates::end(rng, end_day, ongoing);
             let row = (place, start, end);
             if written.contains(&row) {
                 continue;

@@ -42,13 +42,10 @@ pub(super) fn write<W: Write>(world: &World, rng: &mut Rng, sheet: &mut Sheet<W>
                 linked.push(to);
                 let last = lineage.end(from).min(lineage.end(to));
                 let end_day = (day + rng.between(60, 4 * YEAR)).min(last);
-                let start = dates::draw(rng, day, dates::LOOSE);
+                let start = dates::start(rng, day);
                 let both_live_on = group.ceased.is_none() && other.ceased.is_none();
-                let end = if end_day == LAST_DAY && both_live_on && rng.percent(60) {
-                    String::new()
-                } else {
-                    dates::draw(rng, end_day, dates::LOOSE)
-                };
+                let ongoing = end_day == LAST_DAY && both_live_on && rng.percent(60);
+                let end = dates::end(rng, end_day, ongoing);
                 let cite = world.sources.cite(rng);
                 sheet.row(&[
                     &group.name,

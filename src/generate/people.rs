@@ -144,15 +144,6 @@ fn career(lineage: &Lineage, rng: &mut Rng) -> Vec<Stint> {
     career
 }
 
-/// A start as analysts record it: before the decade, often unknown.
-fn start_cell(rng: &mut Rng, day: i32) -> String {
-    if day < FIRST_DAY && rng.percent(50) {
-        String::new()
-    } else {
-        dates::draw(rng, day, dates::LOOSE)
-    }
-}
-
 fn write_memberships<W: Write>(
     name: &str,
     career: &[Stint],
@@ -162,12 +153,8 @@ fn write_memberships<W: Write>(
     sheets: &mut Sheets<W>,
 ) -> Result<()> {
     for stint in career {
-        let start = start_cell(rng, stint.start);
-        let end = if stint.ongoing {
-            String::new()
-        } else {
-            dates::draw(rng, stint.end, dates::LOOSE)
-        };
+        let start = dates::start(rng, stint.start);
+        let end = dates::end(rng, stint.end, stint.ongoing);
         let cite = sources.cite(rng);
         sheets.membership.row(&[
             name,
@@ -215,12 +202,8 @@ fn write_locations<W: Write>(
             place = places.near(rng, home);
         }
         previous = Some(place);
-        let start = start_cell(rng, start_day);
-        let end = if stay == stays - 1 && last.ongoing {
-            String::new()
-        } else {
-            dates::draw(rng, end_day, dates::LOOSE)
-        };
+        let start = dates::start(rng, start_day);
+        let end = dates::end(rng, end_day, stay == stays - 1 && last.ongoing);
         let row = (place, start, end);
         if written.contains(&row) {
             continue;
@@ -263,12 +246,8 @@ fn write_links<W: Write>(
             continue;
         }
         let end_day = (day + rng.between(30, 2 * YEAR)).min(stint.end.min(lineage.end(group)));
-        let start = start_cell(rng, day);
-        let end = if stint.ongoing && end_day == LAST_DAY {
-            String::new()
-        } else {
-            dates::draw(rng, end_day, dates::LOOSE)
-        };
+        let start = dates::start(rng, day);
+        let end = dates::end(rng, end_day, stint.ongoing && end_day == LAST_DAY);
         let group = &lineage.groups[group as usize].name;
         let (from, to) = if kind == "pledged_to" {
             (name, group.as_str())
