@@ -11,10 +11,8 @@ use std::io::Write;
 
 use super::dates::{self, FIRST_DAY, LAST_DAY, YEAR};
 use super::lineage::Lineage;
-use super::places::Places;
 use super::random::Rng;
 use super::sheets::Sheets;
-use super::sources::Sources;
 use super::words;
 use super::World;
 use crate::error::Result;
@@ -54,14 +52,9 @@ pub(super) fn write<W: Write>(
     rng: &mut Rng,
     sheets: &mut Sheets<W>,
 ) -> Result<Members> {
-    let World {
-        places,
-        lineage,
-        sources,
-        people,
-    } = world;
+    let lineage = &world.lineage;
     let mut members = Members(vec![Vec::new(); lineage.groups.len()]);
-    for person in 0..*people {
+    for person in 0..world.people {
         let name = words::person_name(person);
         let career = career(lineage, rng);
         for stint in &career {
@@ -85,9 +78,9 @@ pub(super) fn write<W: Write>(
                 sheets.aliases.row(&[&alias, &name])?;
             }
         }
-        write_memberships(&name, &career, lineage, sources, rng, sheets)?;
-        write_locations(&name, &career, places, lineage, sources, rng, sheets)?;
-        write_links(&name, &career, lineage, sources, rng, sheets)?;
+        write_memberships(&name, &career, world, rng, sheets)?;
+        write_locations(&name, &career, world, rng, sheets)?;
+        write_links(&name, &career, world, rng, sheets)?;
     }
     Ok(members)
 }
@@ -147,11 +140,11 @@ fn career(lineage: &Lineage, rng: &mut Rng) -> Vec<Stint> {
 fn write_memberships<W: Write>(
     name: &str,
     career: &[Stint],
-    lineage: &Lineage,
-    sources: &Sources,
+    world: &World,
     rng: &mut Rng,
     sheets: &mut Sheets<W>,
 ) -> Result<()> {
+    let (lineage, sources) = (&world.lineage, &world.sources);
     for stint in career {
         let start = dates::start(rng, stint.start);
         let end = dates::end(rng, stint.end, stint.ongoing);
@@ -175,12 +168,16 @@ fn write_memberships<W: Write>(
 fn write_locations<W: Write>(
     name: &str,
     career: &[Stint],
-    places: &Places,
-    lineage: &Lineage,
-    sources: &Sources,
+    world: &World,
     rng: &mut Rng,
     sheets: &mut Sheets<W>,
 ) -> Result<()> {
+    let World {
+        places,
+        lineage,
+        sources,
+        ..
+    } = world;
     let (Some(first), Some(last)) = (career.first(), career.last()) else {
         return Ok(());
     };
@@ -228,11 +225,11 @@ fn write_locations<W: Write>(
 fn write_links<W: Write>(
     name: &str,
     career: &[Stint],
-    lineage: &Lineage,
-    sources: &Sources,
+    world: &World,
     rng: &mut Rng,
     sheets: &mut Sheets<W>,
 ) -> Result<()> {
+    let (lineage, sources) = (&world.lineage, &world.sources);
     for (kind, percent) in [("pledged_to", 8), ("harboured", 5)] {
         if !rng.percent(percent) {
             continue;

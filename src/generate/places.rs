@@ -51,14 +51,21 @@ pub(super) struct Place {
     pub kind: Option<Kind>,
 }
 
+/// A governorate, which is where groups have their home.
+#[derive(Debug)]
+struct Governorate {
+    place: u32,
+    /// The places in it where people stay and things happen: its districts,
+    /// towns and quarters.
+    local: Vec<u32>,
+}
+
 /// The whole map.
 #[derive(Debug)]
 pub(super) struct Places {
     /// Every place, each after the place it lies in.
     pub list: Vec<Place>,
-    /// For each governorate, the places in it where people stay and things
-    /// happen: its districts, towns and quarters.
-    local: Vec<Vec<u32>>,
+    governorates: Vec<Governorate>,
 }
 
 impl Places {
@@ -69,7 +76,7 @@ impl Places {
         let countries = governorates.div_ceil(16);
         let mut places = Places {
             list: Vec::new(),
-            local: Vec::with_capacity(governorates as usize),
+            governorates: Vec::with_capacity(governorates as usize),
         };
         let mut names = NameBook::default();
         for country in 0..countries {
@@ -142,7 +149,10 @@ impl Places {
                 }
             }
         }
-        self.local.push(local);
+        self.governorates.push(Governorate {
+            place: governorate,
+            local,
+        });
     }
 
     fn add_quarters(&mut self, city: u32, local: &mut Vec<u32>, rng: &mut Rng) {
@@ -156,18 +166,17 @@ impl Places {
 
     /// How many governorates there are.
     pub fn governorate_count(&self) -> usize {
-        self.local.len()
+        self.governorates.len()
     }
 
     /// A place where things happen in the governorate numbered `governorate`.
     pub fn in_governorate(&self, rng: &mut Rng, governorate: u32) -> u32 {
-        let local = &self.local[governorate as usize % self.local.len()];
-        *rng.pick(local)
+        *rng.pick(&self.governorate(governorate).local)
     }
 
     /// A place where things happen, anywhere.
     pub fn anywhere(&self, rng: &mut Rng) -> u32 {
-        let governorate = rng.index(self.local.len()) as u32;
+        let governorate = rng.index(self.governorates.len()) as u32;
         self.in_governorate(rng, governorate)
     }
 
@@ -188,10 +197,11 @@ impl Places {
 
     /// The name of the governorate numbered `governorate`.
     pub fn governorate_name(&self, governorate: u32) -> &str {
-        let local = &self.local[governorate as usize % self.local.len()];
-        // A governorate's first local place is its first district.
-        let district = &self.list[local[0] as usize];
-        district.within.map_or("", |g| self.name(g))
+        self.name(self.governorate(governorate).place)
+    }
+
+    fn governorate(&self, governorate: u32) -> &Governorate {
+        &self.governorates[governorate as usize]
     }
 
     /// Writes `places.csv`, and other spellings of some town, district and
