@@ -12,14 +12,14 @@
 //! What this module promises:
 //!
 //! - the same [`Options`] give the same bytes, on every platform: all
-//!   randomness comes from [`random`]'s hand-written SplitMix64, and no output
-//!   depends on hash order, floating point or pointer width;
+//!   randomness comes from a hand-written SplitMix64 (`generate/random.rs`),
+//!   and no output depends on hash order, floating point or pointer width;
 //! - the facts are consistent the way the loader wants them: every cited
 //!   source, place, event and entity exists, every name has one spelling
 //!   (other spellings only through `aliases.csv`), no row is repeated, no end
 //!   comes before its start, people are never groups, and `mergers.csv` has
 //!   no cycle;
-//! - rows grow linearly with the scale (about 50,000 rows, 3.5 MB, per unit)
+//! - rows grow linearly with the scale (about 50,000 rows, 4 MB, per unit)
 //!   and are streamed to disk: only the map, the groups and who belongs to
 //!   which group are held in memory.
 //!
@@ -58,7 +58,7 @@ pub struct Options {
     pub seed: u64,
 }
 
-/// The largest scale [`generate`] accepts: half a billion rows, some 35 GB.
+/// The largest scale [`generate`] accepts: half a billion rows, some 40 GB.
 pub const MAX_SCALE: u32 = 10_000;
 
 /// What [`generate`] wrote.
