@@ -154,7 +154,11 @@ impl Lineage {
         let size = 1 + rng.below(3) + rng.below(4) + rng.below(6);
         let mut stem = *rng.pick(GROUP_STEMS);
         let home = rng.below(governorates.into()) as u32;
-        let mut day = rng.between(FIRST_DAY - YEAR, LAST_DAY - 3 * YEAR);
+        // Families form from 2013 to 2021, most of them early: the earlier of
+        // two draws, as when a conflict's armed groups mostly appear in its
+        // first years.
+        let span = LAST_DAY - 3 * YEAR - (FIRST_DAY - YEAR);
+        let mut day = FIRST_DAY - YEAR + rng.between(0, span).min(rng.between(0, span));
         let name = group_name(names, rng, stem);
         self.found(name, family, home, day, Origin::Founded, rng);
         let mut made = 1;
@@ -449,7 +453,10 @@ impl Lineage {
         let first = g.founded.max(FIRST_DAY - YEAR);
         let last = self.end(group);
         let mut written: Vec<(u32, String, String)> = Vec::new();
-        for _ in 0..rng.between(4, 36) {
+        // Longer-lived groups are reported in more places: a few stays a
+        // year, so that short-lived late groups do not crowd the last years.
+        let stays = 2 + (last - first) * rng.between(2, 12) / YEAR;
+        for _ in 0..stays {
             let place = places.near(rng, g.home);
             let start_day = rng.between(first, last);
             let end_day = (start_day + rng.between(30, 3 * YEAR)).min(last);

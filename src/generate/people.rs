@@ -182,7 +182,8 @@ fn write_locations<W: Write>(
         return Ok(());
     };
     let (from, to) = (first.start, if last.ongoing { LAST_DAY } else { last.end });
-    let stays = rng.between(2, 7).min((to - from) / 30 + 1).max(1);
+    // About one stay per year or so of career, up to seven.
+    let stays = ((to - from) / rng.between(90, 300) + 1).min(7);
     let mut written: Vec<(u32, String, String)> = Vec::new();
     let mut previous = None;
     for stay in 0..stays {
