@@ -127,10 +127,10 @@ pub(super) fn write<W: Write>(
                 add(Entity::Group(ally), "supporter");
             }
         }
-        let own = &members.0[perpetrator as usize];
+        let own = members.on(perpetrator, day);
         if !own.is_empty() {
             for _ in 0..rng.between(0, 3) {
-                add(Entity::Person(*rng.pick(own)), "perpetrator");
+                add(Entity::Person(*rng.pick(&own)), "perpetrator");
             }
         }
         if people > 0 {

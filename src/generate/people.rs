@@ -1,6 +1,6 @@
 //! People: each one's career in one to three groups, drawn and written one
 //! person at a time so that nothing about people is held in memory but who
-//! belongs to which group. Writes their `entities.csv`, `membership.csv`
+//! belongs to which group when. Writes their `entities.csv`, `membership.csv`
 //! and `locations.csv` rows, some aliases, and the links that concern one
 //! person (pledges of allegiance, groups that harboured them).
 //!
@@ -42,9 +42,28 @@ struct Stint {
     ongoing: bool,
 }
 
-/// Who was ever a member of each group, by person number.
+/// Who belonged to each group, and when.
 #[derive(Debug)]
-pub(super) struct Members(pub Vec<Vec<u32>>);
+pub(super) struct Members(Vec<Vec<Member>>);
+
+/// A person's spell in one group.
+#[derive(Clone, Copy, Debug)]
+struct Member {
+    person: u32,
+    start: i32,
+    end: i32,
+}
+
+impl Members {
+    /// The people who belonged to `group` on `day`.
+    pub fn on(&self, group: u32, day: i32) -> Vec<u32> {
+        self.0[group as usize]
+            .iter()
+            .filter(|m| m.start <= day && day <= m.end)
+            .map(|m| m.person)
+            .collect()
+    }
+}
 
 /// Draws and writes the world's people.
 pub(super) fn write<W: Write>(
@@ -58,7 +77,11 @@ pub(super) fn write<W: Write>(
         let name = words::person_name(person);
         let career = career(lineage, rng);
         for stint in &career {
-            members.0[stint.group as usize].push(person);
+            members.0[stint.group as usize].push(Member {
+                person,
+                start: stint.start,
+                end: stint.end,
+            });
         }
         let description = match career.iter().find(|s| !s.role.is_empty()) {
             Some(stint) if rng.percent(90) => {
