@@ -132,9 +132,9 @@ fn write_files(
         let created = fs::File::create(&path).map_err(|source| Error::Io {
             path: path.clone(),
             source,
-        });
+        })?;
         temporary.push(path.clone());
-        Ok((path, BufWriter::with_capacity(1 << 16, created?)))
+        Ok((path, BufWriter::with_capacity(1 << 16, created)))
     };
     let mut sheets = Sheets::create(open)?;
     write_facts(&Plan::new(per_mille), seed, &mut sheets)?;
