@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod explain;
 pub mod facts;
+pub mod generate;
 pub mod model;
 pub mod render;
 pub mod rules;

@@ -216,14 +216,14 @@ mod tests {
 
     #[test]
     fn a_partial_date_covers_its_whole_period() {
-        let month = Date::parse("2022-02").unwrap();
+        let month = Date::parse("2022-02").expect("a month");
         assert_eq!(Date::from_day(month.first_day()).to_string(), "2022-02-01");
         assert_eq!(Date::from_day(month.last_day()).to_string(), "2022-02-28");
-        let year = Date::parse("2016").unwrap();
+        let year = Date::parse("2016").expect("a year");
         assert_eq!(Date::from_day(year.first_day()).to_string(), "2016-01-01");
         assert_eq!(Date::from_day(year.last_day()).to_string(), "2016-12-31");
         assert_eq!(Date::UNKNOWN.first_day(), i32::MIN);
         assert_eq!(Date::UNKNOWN.last_day(), i32::MAX);
-        assert_eq!(Date::parse("1970-01-01").unwrap().first_day(), 0);
+        assert_eq!(Date::parse("1970-01-01").expect("a day").first_day(), 0);
     }
 }

@@ -625,7 +625,7 @@ bbc-2021,BBC,Profile,2021,,
             std::fs::write(folder.join(name), contents).unwrap();
         }
         let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
-        (super::load(&folder), prefix)
+        (super::load(&folder, &[]), prefix)
     }
 
     /// The problems of loading `files`: the errors when there are any, else
@@ -1206,10 +1206,13 @@ bbc-2021,BBC,Profile,2021,,
                     Some(ReadFile { table, problems })
                 })
                 .collect();
-            let _ = assemble(Folder {
-                files,
-                problems: Vec::new(),
-            });
+            let _ = assemble(
+                Folder {
+                    files,
+                    problems: Vec::new(),
+                },
+                &[],
+            );
         }
     }
 
@@ -1217,7 +1220,7 @@ bbc-2021,BBC,Profile,2021,,
     fn an_unreadable_folder_is_an_io_error() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("nope");
-        match super::load(&missing) {
+        match super::load(&missing, &[]) {
             Err(Error::Io { path, .. }) => assert_eq!(path, missing),
             other => panic!("expected an I/O error, got {other:?}"),
         }

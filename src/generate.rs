@@ -1,0 +1,650 @@
+//! Synthetic facts for benchmarks: a deterministic generator that writes a
+//! complete facts folder, one CSV per file of [`crate::schema::FILES`], as an
+//! analyst might keep it.
+//!
+//! The facts describe an invented region over 2014–2024: a map of countries,
+//! governorates, districts, towns and quarters; families of armed groups
+//! that split, rebrand, merge and dissolve; people with one to three
+//! memberships; where people and groups were; events and who took part; and
+//! links between groups and people. Every row cites sources from
+//! `sources.csv`, with a confidence, and a few are disputed.
+//!
+//! What this module promises:
+//!
+//! - the same [`Options`] give the same bytes, on every platform: all
+//!   randomness comes from a hand-written SplitMix64 (`generate/random.rs`),
+//!   and no output depends on hash order, floating point or pointer width;
+//! - the facts are consistent the way the loader wants them: every cited
+//!   source, place, event and entity exists, every name has one spelling
+//!   (other spellings only through `aliases.csv`), no row is repeated, no end
+//!   comes before its start, people are never groups, and `mergers.csv` has
+//!   no cycle;
+//! - rows grow linearly with the scale (about 50,000 rows, 4 MB, per unit)
+//!   and are streamed to disk: only the map, the groups and who belongs to
+//!   which group are held in memory.
+//!
+//! It must not read anything, and it writes nothing outside the folder it is
+//! given.
+
+mod dates;
+mod events;
+mod lineage;
+mod links;
+mod people;
+mod places;
+mod random;
+mod sheets;
+mod sources;
+mod words;
+
+use std::fs;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::schema::FactFile;
+use lineage::Lineage;
+use places::Places;
+use random::Rng;
+use sheets::{Sheets, Written};
+use sources::Sources;
+
+/// What to generate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// How much: about 50,000 rows per unit, from 1 to [`MAX_SCALE`].
+    pub scale: u32,
+    /// Which facts: the same seed and scale always give the same bytes.
+    pub seed: u64,
+}
+
+/// The largest scale [`generate`] accepts: half a billion rows, some 40 GB.
+pub const MAX_SCALE: u32 = 10_000;
+
+/// What [`generate`] wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Each file's name and number of rows (the header not counted), in
+    /// schema order.
+    pub files: Vec<(String, u64)>,
+    /// The size of all the files together.
+    pub bytes: u64,
+}
+
+/// Writes a synthetic facts folder into `out`, creating it if need be.
+///
+/// Each file is written under a temporary name (`.membership.csv.tmp`) and
+/// renamed into place once every file is complete, so a reader never sees a
+/// half-written folder. Files of the same names already in `out` are
+/// replaced; nothing else in it is touched.
+pub fn generate(options: &Options, out: &Path) -> Result<Summary> {
+    if !(1..=MAX_SCALE).contains(&options.scale) {
+        return Err(Error::Request(format!(
+            "the scale must be from 1 to {MAX_SCALE}, not {}",
+            options.scale
+        )));
+    }
+    generate_sized(u64::from(options.scale) * 1000, options.seed, out)
+}
+
+/// [`generate`] at a scale given in thousandths, so that tests can write
+/// small folders.
+fn generate_sized(per_mille: u64, seed: u64, out: &Path) -> Result<Summary> {
+    fs::create_dir_all(out).map_err(|source| Error::Io {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    let mut temporary: Vec<PathBuf> = Vec::new();
+    let written = write_files(per_mille, seed, out, &mut temporary);
+    let written = match written {
+        Ok(written) => written,
+        Err(error) => {
+            for path in &temporary {
+                // Best effort: the error being reported matters more.
+                let _ = fs::remove_file(path);
+            }
+            return Err(error);
+        }
+    };
+    let mut summary = Summary {
+        files: Vec::new(),
+        bytes: 0,
+    };
+    for written in written {
+        let path = out.join(written.file.file_name());
+        fs::rename(&written.path, &path).map_err(|source| Error::Io { path, source })?;
+        summary.files.push((written.file.file_name(), written.rows));
+        summary.bytes += written.bytes;
+    }
+    Ok(summary)
+}
+
+/// Writes every file under its temporary name, listing each in `temporary`
+/// as soon as it exists.
+fn write_files(
+    per_mille: u64,
+    seed: u64,
+    out: &Path,
+    temporary: &mut Vec<PathBuf>,
+) -> Result<Vec<Written>> {
+    let open = |file: &'static FactFile| {
+        let path = out.join(format!(".{}.tmp", file.file_name()));
+        let created = fs::File::create(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        temporary.push(path.clone());
+        Ok((path, BufWriter::with_capacity(1 << 16, created)))
+    };
+    let mut sheets = Sheets::create(open)?;
+    write_facts(&Plan::new(per_mille), seed, &mut sheets)?;
+    let mut files = Vec::new();
+    for (written, writer) in sheets.finish()? {
+        writer.into_inner().map_err(|e| Error::Io {
+            path: written.path.clone(),
+            source: e.into_error(),
+        })?;
+        files.push(written);
+    }
+    Ok(files)
+}
+
+/// How many of each thing to draw.
+#[derive(Clone, Copy, Debug)]
+struct Plan {
+    sources: u32,
+    governorates: u32,
+    groups: u32,
+    people: u32,
+    events: u32,
+}
+
+impl Plan {
+    /// The plan for a scale given in thousandths. Every count is
+    /// proportional to the scale, with a floor so that the smallest folders
+    /// still have something of everything.
+    fn new(per_mille: u64) -> Plan {
+        let count = |per_unit: u64, floor: u64| (per_unit * per_mille / 1000).max(floor) as u32;
+        Plan {
+            sources: count(400, 10),
+            governorates: count(6, 1),
+            groups: count(300, 6),
+            people: count(3600, 20),
+            events: count(2400, 10),
+        }
+    }
+}
+
+/// What is held in memory while rows are written: the map, the groups and
+/// the sources to cite.
+#[derive(Debug)]
+struct World {
+    places: Places,
+    lineage: Lineage,
+    sources: Sources,
+    /// How many people there are; a person's name is drawn from their number.
+    people: u32,
+}
+
+/// Draws the world and writes every row. Each part draws from its own
+/// random stream.
+fn write_facts<W: Write>(plan: &Plan, seed: u64, sheets: &mut Sheets<W>) -> Result<()> {
+    let places = Places::build(plan.governorates, &mut Rng::new(seed, "places"));
+    let lineage = Lineage::simulate(
+        plan.groups,
+        places.governorate_count() as u32,
+        &mut Rng::new(seed, "lineage"),
+    );
+    let world = World {
+        places,
+        lineage,
+        sources: Sources::new(plan.sources),
+        people: plan.people,
+    };
+    let mut rng = Rng::new(seed, "place rows");
+    world
+        .places
+        .write(&mut rng, &mut sheets.places, &mut sheets.aliases)?;
+    let mut rng = Rng::new(seed, "group rows");
+    world
+        .lineage
+        .write(&world.places, &world.sources, &mut rng, sheets)?;
+    let members = people::write(&world, &mut Rng::new(seed, "people"), sheets)?;
+    let mut rng = Rng::new(seed, "events");
+    events::write(plan.events, &world, &members, &mut rng, sheets)?;
+    links::write(&world, &mut Rng::new(seed, "links"), &mut sheets.links)?;
+    let mut rng = Rng::new(seed, "sources");
+    world
+        .sources
+        .write(&world.places, &world.lineage, &mut rng, &mut sheets.sources)
+}
+
+/// Counts rows per file without touching the disk.
+#[cfg(test)]
+fn count_rows(per_mille: u64, seed: u64) -> Result<Vec<(String, u64)>> {
+    let mut sheets = Sheets::create(|file| Ok((PathBuf::from(file.file_name()), std::io::sink())))?;
+    write_facts(&Plan::new(per_mille), seed, &mut sheets)?;
+    let finished = sheets.finish()?;
+    Ok(finished
+        .into_iter()
+        .map(|(w, _)| (w.file.file_name(), w.rows))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::names::name_key;
+    use crate::facts::{Confidence, Date, Reliability};
+    use crate::schema::{self, ColumnKind};
+    use rustc_hash::{FxHashMap, FxHashSet};
+
+    /// One generated file read back.
+    struct Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+    }
+
+    impl Table {
+        fn at(&self, column: &str) -> usize {
+            self.header
+                .iter()
+                .position(|c| c == column)
+                .unwrap_or_else(|| panic!("no column {column:?}"))
+        }
+
+        /// The cells of one column.
+        fn column<'a>(&'a self, column: &str) -> impl Iterator<Item = &'a str> + 'a {
+            let at = self.at(column);
+            self.rows.iter().map(move |row| row[at].as_str())
+        }
+    }
+
+    /// A generated folder read back, file by file.
+    struct Folder(FxHashMap<&'static str, Table>);
+
+    impl Folder {
+        fn read(dir: &Path) -> Folder {
+            let mut tables = FxHashMap::default();
+            for file in schema::FILES {
+                let path = dir.join(file.file_name());
+                let mut reader = csv::Reader::from_path(&path)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                let header = reader
+                    .headers()
+                    .expect("a header")
+                    .iter()
+                    .map(str::to_string)
+                    .collect();
+                let rows = reader
+                    .records()
+                    .map(|r| r.expect("a row").iter().map(str::to_string).collect())
+                    .collect();
+                tables.insert(file.name, Table { header, rows });
+            }
+            Folder(tables)
+        }
+
+        fn table(&self, name: &str) -> &Table {
+            &self.0[name]
+        }
+
+        fn rows(&self) -> u64 {
+            self.0.values().map(|t| t.rows.len() as u64).sum()
+        }
+    }
+
+    fn date(text: &str) -> Date {
+        Date::parse(text).unwrap_or(Date::UNKNOWN)
+    }
+
+    /// Everything the loader will insist on, and what the generator
+    /// promises besides; each problem found, as a line.
+    fn problems(folder: &Folder) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut problem = |file: &str, line: usize, what: String| {
+            problems.push(format!("{file}.csv:{}: {what}", line + 2));
+        };
+
+        let sources: FxHashSet<&str> = folder.table("sources").column("id").collect();
+        let places: FxHashSet<&str> = folder.table("places").column("place").collect();
+        let events: FxHashSet<&str> = folder.table("events").column("event").collect();
+        let entities = folder.table("entities");
+        let mut kinds: FxHashMap<&str, &str> = FxHashMap::default();
+        for (name, kind) in entities.column("name").zip(entities.column("kind")) {
+            kinds.insert(name, kind);
+        }
+
+        // One spelling per name: canonical names are unique across kinds, and
+        // an alias is neither a name nor another name's alias.
+        let mut keys: FxHashMap<String, &str> = FxHashMap::default();
+        let canonical = [
+            ("entities", "name"),
+            ("places", "place"),
+            ("events", "event"),
+        ];
+        for (file, column) in canonical {
+            for (line, name) in folder.table(file).column(column).enumerate() {
+                if let Some(other) = keys.insert(name_key(name), name) {
+                    problem(file, line, format!("{name:?} is also {other:?}"));
+                }
+            }
+        }
+        let aliases = folder.table("aliases");
+        for (line, (alias, name)) in aliases
+            .column("alias")
+            .zip(aliases.column("name"))
+            .enumerate()
+        {
+            if let Some(other) = keys.insert(name_key(alias), alias) {
+                problem(
+                    "aliases",
+                    line,
+                    format!("alias {alias:?} is also {other:?}"),
+                );
+            }
+            if !kinds.contains_key(name) && !places.contains(name) {
+                problem("aliases", line, format!("{name:?} is no entity or place"));
+            }
+        }
+
+        for file in schema::FILES {
+            let table = folder.table(file.name);
+            let header: Vec<&str> = file.columns.iter().map(|c| c.name).collect();
+            if table.header != header {
+                problem(file.name, 0, format!("header {:?}", table.header));
+                continue;
+            }
+            let mut seen = FxHashSet::default();
+            for (line, row) in table.rows.iter().enumerate() {
+                if !seen.insert(row) {
+                    problem(file.name, line, "a repeated row".into());
+                }
+                for (column, cell) in file.columns.iter().zip(row) {
+                    let name = column.name;
+                    if column.required && cell.is_empty() {
+                        problem(file.name, line, format!("{name} is empty"));
+                    }
+                    let good = match column.kind {
+                        ColumnKind::Entity => kinds.contains_key(cell.as_str()),
+                        ColumnKind::Place => cell.is_empty() || places.contains(cell.as_str()),
+                        ColumnKind::Event => events.contains(cell.as_str()),
+                        ColumnKind::Sources | ColumnKind::DisputedBy => {
+                            cell.is_empty() || cell.split(';').all(|id| sources.contains(id))
+                        }
+                        ColumnKind::Confidence => Confidence::parse(cell).is_some(),
+                        ColumnKind::Reliability => Reliability::parse(cell).is_some(),
+                        ColumnKind::Date => Date::parse(cell).is_ok(),
+                        ColumnKind::Word | ColumnKind::Text => !cell.contains('\n'),
+                    };
+                    if !good {
+                        problem(file.name, line, format!("{name} {cell:?}"));
+                    }
+                }
+                if let (Some(start), Some(end)) = (file.column("start"), file.column("end")) {
+                    let (start, end) = (&row[table.at(start.name)], &row[table.at(end.name)]);
+                    if date(start).first_day() > date(end).last_day() {
+                        problem(file.name, line, format!("ends {end:?} before {start:?}"));
+                    }
+                }
+                if let (Some(source), Some(disputed)) =
+                    (file.column("source"), file.column("disputed_by"))
+                {
+                    let sources = &row[table.at(source.name)];
+                    let disputed = &row[table.at(disputed.name)];
+                    if !disputed.is_empty() && sources.split(';').any(|s| s == disputed) {
+                        problem(file.name, line, format!("{disputed:?} disputes itself"));
+                    }
+                }
+            }
+        }
+
+        // People are only ever members, entities and the ends of links.
+        let group_columns = [
+            ("membership", "group"),
+            ("mergers", "from"),
+            ("mergers", "into"),
+        ];
+        for (file, column) in group_columns {
+            for (line, name) in folder.table(file).column(column).enumerate() {
+                if kinds.get(name) != Some(&"group") {
+                    problem(file, line, format!("{column} {name:?} is not a group"));
+                }
+            }
+        }
+        for (line, name) in folder.table("membership").column("member").enumerate() {
+            if kinds.get(name) != Some(&"person") {
+                problem(
+                    "membership",
+                    line,
+                    format!("member {name:?} is not a person"),
+                );
+            }
+        }
+        for (line, kind) in entities.column("kind").enumerate() {
+            if kind != "group" && kind != "person" {
+                problem("entities", line, format!("kind {kind:?}"));
+            }
+        }
+        for lineage_problem in lineage_problems(folder.table("mergers")) {
+            problems.push(format!("mergers.csv: {lineage_problem}"));
+        }
+        problems
+    }
+
+    /// A merger cycle, or a lineage whose dates go backwards, described.
+    fn lineage_problems(mergers: &Table) -> Vec<String> {
+        let rows: Vec<(&str, &str, Date)> = mergers
+            .column("from")
+            .zip(mergers.column("into"))
+            .zip(mergers.column("date"))
+            .map(|((from, into), day)| (from, into, date(day)))
+            .collect();
+        let mut problems = Vec::new();
+        let mut out_of: FxHashMap<&str, Vec<(&str, Date)>> = FxHashMap::default();
+        let mut incoming: FxHashMap<&str, usize> = FxHashMap::default();
+        for &(from, into, day) in &rows {
+            out_of.entry(from).or_default().push((into, day));
+            *incoming.entry(into).or_default() += 1;
+            incoming.entry(from).or_default();
+        }
+        for &(from, into, day) in &rows {
+            for &(next, later) in out_of.get(into).into_iter().flatten() {
+                if day.first_day() > later.last_day() {
+                    problems.push(format!("{from} → {into} ({day}) → {next} ({later})"));
+                }
+            }
+        }
+        // Kahn's algorithm: whatever is left unsorted lies on a cycle or
+        // downstream of one.
+        let mut ready: Vec<&str> = incoming
+            .iter()
+            .filter(|(_, &n)| n == 0)
+            .map(|(&g, _)| g)
+            .collect();
+        let mut sorted = 0;
+        while let Some(group) = ready.pop() {
+            sorted += 1;
+            for &(next, _) in out_of.get(group).into_iter().flatten() {
+                let left = incoming.get_mut(next).expect("counted");
+                *left -= 1;
+                if *left == 0 {
+                    ready.push(next);
+                }
+            }
+        }
+        if sorted != incoming.len() {
+            problems.push(format!("{} groups on a cycle", incoming.len() - sorted));
+        }
+        problems
+    }
+
+    #[track_caller]
+    fn assert_consistent(dir: &Path) -> Folder {
+        let folder = Folder::read(dir);
+        let problems = problems(&folder);
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems[..problems.len().min(20)].join("\n")
+        );
+        folder
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+            .expect("the folder")
+            .map(|entry| {
+                let path = entry.expect("an entry").path();
+                let name = path.file_name().expect("a name").to_string_lossy().into();
+                (name, fs::read(&path).expect("the file"))
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn scale_one_is_consistent_and_summarised_truly() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let options = Options { scale: 1, seed: 42 };
+        let summary = generate(&options, dir.path()).expect("generated");
+        let folder = assert_consistent(dir.path());
+        let names: Vec<String> = schema::FILES.iter().map(|f| f.file_name()).collect();
+        let listed: Vec<String> = summary.files.iter().map(|(n, _)| n.clone()).collect();
+        assert_eq!(listed, names);
+        for (name, rows) in &summary.files {
+            let table = folder.table(name.trim_end_matches(".csv"));
+            assert_eq!(table.rows.len() as u64, *rows, "{name}");
+            assert!(*rows > 0, "{name} is empty");
+        }
+        let on_disk: u64 = files(dir.path()).iter().map(|(_, b)| b.len() as u64).sum();
+        assert_eq!(summary.bytes, on_disk);
+        assert!(
+            (40_000..60_000).contains(&folder.rows()),
+            "{}",
+            folder.rows()
+        );
+    }
+
+    #[test]
+    fn small_folders_are_consistent_for_every_seed() {
+        for seed in 0..6 {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            generate_sized(100, seed, dir.path()).expect("generated");
+            assert_consistent(dir.path());
+        }
+    }
+
+    #[test]
+    fn the_same_options_give_the_same_bytes() {
+        let dirs: Vec<_> = (0..3)
+            .map(|_| tempfile::tempdir().expect("a temporary folder"))
+            .collect();
+        generate_sized(200, 7, dirs[0].path()).expect("generated");
+        generate_sized(200, 7, dirs[1].path()).expect("generated");
+        generate_sized(200, 8, dirs[2].path()).expect("generated");
+        let first = files(dirs[0].path());
+        assert_eq!(first.len(), schema::FILES.len(), "only the fact files");
+        assert!(first == files(dirs[1].path()), "same seed, different bytes");
+        let other = files(dirs[2].path());
+        for ((name, a), (_, b)) in first.iter().zip(&other) {
+            assert_ne!(a, b, "{name} is the same for another seed");
+        }
+    }
+
+    #[test]
+    fn the_check_finds_broken_facts() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        generate_sized(100, 5, dir.path()).expect("generated");
+        let mut folder = Folder::read(dir.path());
+        let person = folder.table("membership").rows[0][0].clone();
+        let town = folder.table("places").rows[3][0].clone();
+        let tables = &mut folder.0;
+
+        let membership = tables.get_mut("membership").expect("membership");
+        let repeated = membership.rows[1].clone();
+        membership.rows.push(repeated);
+        let repeated_line = membership.rows.len() + 1;
+        membership.rows[2][1] = person.clone();
+        let (start, end) = (membership.at("start"), membership.at("end"));
+        membership.rows[3][start] = "2020-05".into();
+        membership.rows[3][end] = "2019".into();
+
+        let locations = tables.get_mut("locations").expect("locations");
+        locations.rows[0][1] = "Nowhere".into();
+        let source = locations.at("source");
+        locations.rows[1][source] = "src-99999".into();
+
+        let mergers = tables.get_mut("mergers").expect("mergers");
+        let mut back = mergers.rows[0].clone();
+        back.swap(0, 1);
+        mergers.rows.push(back);
+
+        let aliases = tables.get_mut("aliases").expect("aliases");
+        aliases.rows[0][0] = town.to_uppercase();
+
+        let found = problems(&folder).join("\n");
+        for expected in [
+            &format!("membership.csv:{repeated_line}: a repeated row"),
+            &format!("membership.csv:4: group {person:?} is not a group"),
+            "membership.csv:5: ends \"2019\" before \"2020-05\"",
+            "locations.csv:2: place \"Nowhere\"",
+            "locations.csv:3: source \"src-99999\"",
+            " groups on a cycle",
+            &format!(
+                "aliases.csv:2: alias {:?} is also {town:?}",
+                town.to_uppercase()
+            ),
+        ] {
+            assert!(found.contains(expected), "{expected:?} not in:\n{found}");
+        }
+    }
+
+    #[test]
+    fn a_second_run_replaces_the_files_and_leaves_nothing_else() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("facts");
+        generate_sized(100, 1, &out).expect("generated");
+        fs::write(out.join("notes.txt"), "mine").expect("written");
+        generate_sized(100, 2, &out).expect("generated again");
+        let mut names: Vec<String> = files(&out).into_iter().map(|(n, _)| n).collect();
+        names.retain(|n| n != "notes.txt");
+        let mut expected: Vec<String> = schema::FILES.iter().map(|f| f.file_name()).collect();
+        expected.sort();
+        assert_eq!(names, expected);
+        let again = tempfile::tempdir().expect("a temporary folder");
+        generate_sized(100, 2, again.path()).expect("generated");
+        assert!(files(&out)
+            .into_iter()
+            .filter(|(n, _)| n != "notes.txt")
+            .eq(files(again.path())));
+    }
+
+    #[test]
+    fn rows_grow_linearly_with_the_scale() {
+        let one = count_rows(1000, 3).expect("counted");
+        let two = count_rows(2000, 3).expect("counted");
+        let total = |rows: &[(String, u64)]| rows.iter().map(|(_, n)| n).sum::<u64>();
+        let ratio = total(&two) as f64 / total(&one) as f64;
+        assert!((1.85..2.15).contains(&ratio), "{ratio}");
+        for ((name, a), (_, b)) in one.iter().zip(&two) {
+            let ratio = *b as f64 / *a as f64;
+            assert!((1.5..2.5).contains(&ratio), "{name}: {a} then {b}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_scale_out_of_range() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        for scale in [0, MAX_SCALE + 1] {
+            let error = generate(&Options { scale, seed: 0 }, dir.path()).expect_err("refused");
+            assert_eq!(
+                error.to_string(),
+                format!("the scale must be from 1 to 10000, not {scale}")
+            );
+        }
+        assert_eq!(fs::read_dir(dir.path()).expect("the folder").count(), 0);
+    }
+}
