@@ -26,10 +26,15 @@ fn main() -> ExitCode {
             // The reader went away (`silsila infer | head`): not an error.
             ExitCode::SUCCESS
         }
-        Err(cli::Failure::Run(error)) => {
-            for line in error.to_string().lines() {
-                eprintln!("error: {line}");
+        Err(cli::Failure::Run(silsila::Error::Facts(problems))) => {
+            for problem in problems {
+                eprintln!("error: {problem}");
             }
+            ExitCode::FAILURE
+        }
+        Err(cli::Failure::Run(error)) => {
+            // One error; any further lines (such as suggestions) belong to it.
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

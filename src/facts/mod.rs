@@ -157,6 +157,12 @@ impl Facts {
 /// Loads the facts folder at `path`: every problem in every file is
 /// collected, and any error fails the load with all of them.
 pub fn load(path: &Path) -> Result<Facts> {
+    if !path.exists() {
+        return Err(crate::Error::Request(format!(
+            "{}: there is no such folder; name the facts folder with --facts PATH",
+            path.display()
+        )));
+    }
     // The rules' words (such as "shared_member") get symbols too, so that
     // conclusions can print them and every symbol sorts alphabetically.
     let vocabulary = &crate::rules::rules()?.constants;

@@ -16,8 +16,7 @@ fn infer(folder: &str, extra: &[String], format: &str) -> String {
 
 /// Every conclusion of every printed relation, explained.
 fn explain_all(folder: &str, extra: &[String], format: &str) -> String {
-    let printed: serde_json::Value =
-        serde_json::from_str(&infer(folder, extra, "json")).unwrap();
+    let printed: serde_json::Value = serde_json::from_str(&infer(folder, extra, "json")).unwrap();
     let mut out = String::new();
     for relation in printed.as_object().unwrap().keys() {
         let mut args = vec!["explain", "--facts", folder, "--format", format];
@@ -27,14 +26,23 @@ fn explain_all(folder: &str, extra: &[String], format: &str) -> String {
         if run.code != 0 && run.stderr.contains("no conclusion") {
             continue; // the relation has no conclusions in this case
         }
-        assert_eq!(run.code, 0, "explain {relation} on {folder}:\n{}", run.stderr);
+        assert_eq!(
+            run.code, 0,
+            "explain {relation} on {folder}:\n{}",
+            run.stderr
+        );
         out.push_str(&format!("==> {relation}\n{}\n", run.stdout));
     }
     out
 }
 
 fn snapshot_folder(name: &str, folder: &Path) {
-    let relative = folder.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+    let relative = folder
+        .strip_prefix(root())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let extra = case_args(folder);
     insta::with_settings!({
         snapshot_suffix => name,
@@ -54,7 +62,12 @@ fn check_expectations(name: &str, folder: &Path) {
     let Ok(expected) = std::fs::read_to_string(folder.join("expected.txt")) else {
         return;
     };
-    let relative = folder.strip_prefix(root()).unwrap().to_str().unwrap().to_string();
+    let relative = folder
+        .strip_prefix(root())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let json: serde_json::Value =
         serde_json::from_str(&infer(&relative, &case_args(folder), "json")).unwrap();
     let printed: Vec<String> = json

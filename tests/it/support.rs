@@ -73,7 +73,12 @@ pub fn case_folders() -> Vec<(String, PathBuf)> {
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .filter(|path| path.is_dir())
-        .map(|path| (path.file_name().unwrap().to_string_lossy().into_owned(), path))
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
         .collect();
     cases.sort();
     cases
