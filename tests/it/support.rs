@@ -54,11 +54,6 @@ impl Scratch {
     pub fn path(&self) -> &str {
         self.0.to_str().unwrap()
     }
-
-    /// A path inside the folder.
-    pub fn join(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
 }
 
 impl Drop for Scratch {
