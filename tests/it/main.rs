@@ -7,4 +7,5 @@
 
 mod cases;
 mod errors;
+mod explain;
 mod support;
