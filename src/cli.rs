@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use silsila::dl::syntax::DeclKind;
 use silsila::error::{Error, Result};
 use silsila::facts::{self, Date};
+use silsila::Severity;
 use silsila::{conclusion, eval, render, rules};
 
 /// silsila: derive lineage, co-location and suspected links from an
@@ -30,6 +31,17 @@ enum Command {
     Explain(ExplainArgs),
     /// List the rules: name, place, reason, what each derives and reads.
     Rules(RulesArgs),
+    /// Check the facts without inferring: every problem in every file.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    /// How to print the problems.
+    #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+    format: ProofFormat,
 }
 
 #[derive(Debug, clap::Args)]
@@ -152,6 +164,8 @@ pub enum Failure {
     Usage(String),
     /// The facts, rules or files are: exit 1.
     Run(Error),
+    /// Exit 1 with nothing more to say: the output already said why.
+    Quiet,
 }
 
 impl From<Error> for Failure {
@@ -166,6 +180,60 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Infer(args) => infer(args, stdout),
         Command::Explain(args) => explain(args, stdout),
         Command::Rules(args) => list_rules(args, stdout),
+        Command::Check(args) => check(args, stdout),
+    }
+}
+
+fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let (_, problems) = facts::check(&args.facts.facts)?;
+    let errors = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
+    let warnings = problems.len() - errors;
+    match args.format {
+        ProofFormat::Text => {
+            for problem in &problems {
+                let label = match problem.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                };
+                writeln!(stdout, "{label}: {problem}").map_err(stdout_error)?;
+            }
+            writeln!(
+                stdout,
+                "{}: {}",
+                args.facts.facts.display(),
+                summary(errors, warnings)
+            )
+            .map_err(stdout_error)?;
+        }
+        ProofFormat::Json => {
+            let value = serde_json::json!({
+                "errors": errors,
+                "warnings": warnings,
+                "problems": problems,
+            });
+            print_json(&value, stdout)?;
+        }
+    }
+    if errors > 0 {
+        // The problems are the output; the exit code says they are errors.
+        return Err(Failure::Quiet);
+    }
+    Ok(())
+}
+
+fn summary(errors: usize, warnings: usize) -> String {
+    let count = |n: usize, what: &str| match n {
+        0 => format!("no {what}s"),
+        1 => format!("1 {what}"),
+        n => format!("{n} {what}s"),
+    };
+    if errors + warnings == 0 {
+        "no problems".to_string()
+    } else {
+        format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
     }
 }
 

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
             // The reader went away (`silsila infer | head`): not an error.
             ExitCode::SUCCESS
         }
+        Err(cli::Failure::Quiet) => ExitCode::FAILURE,
         Err(cli::Failure::Run(silsila::Error::Facts(problems))) => {
             for problem in problems {
                 eprintln!("error: {problem}");

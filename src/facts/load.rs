@@ -29,17 +29,48 @@ use super::{
     Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Source, Symbol, Table,
     Value,
 };
-use crate::error::{Error, Result, Severity};
+use crate::error::{Problem, Result, Severity};
 use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
 
 /// Loads a folder; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).
+#[cfg(test)]
 pub(super) fn load(path: &Path, vocabulary: &[String]) -> Result<Facts> {
-    assemble(folder::read(path)?, vocabulary)
+    report(path, vocabulary)?.into_result()
+}
+
+/// Loads a folder and reports every problem, errors and warnings alike.
+pub(super) fn report(path: &Path, vocabulary: &[String]) -> Result<Report> {
+    Ok(assemble(folder::read(path)?, vocabulary))
+}
+
+/// What loading found: the facts, unless there were errors, and every
+/// problem in file and line order.
+pub(super) struct Report {
+    /// The facts, when no problem is an error.
+    pub facts: Option<Facts>,
+    /// Every error and warning found, in order.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// The facts, or every error.
+    #[cfg(test)]
+    pub fn into_result(self) -> Result<Facts> {
+        match self.facts {
+            Some(facts) => Ok(facts),
+            None => Err(crate::Error::Facts(
+                self.problems
+                    .into_iter()
+                    .filter(|p| p.severity == Severity::Error)
+                    .collect(),
+            )),
+        }
+    }
 }
 
 /// The facts in the files of a folder, as read.
-fn assemble(folder: Folder, vocabulary: &[String]) -> Result<Facts> {
+fn assemble(folder: Folder, vocabulary: &[String]) -> Report {
     let mut loader = Loader::default();
     for word in vocabulary {
         loader.intern(&word.to_lowercase(), rank::OTHER);
@@ -510,17 +541,21 @@ impl Loader {
         self.problems.push((rank, found));
     }
 
-    fn finish(mut self) -> Result<Facts> {
+    fn finish(mut self) -> Report {
         self.problems
             .sort_by_key(|(rank, found)| (*rank, found.order()));
-        let (errors, warnings): (Vec<_>, Vec<_>) = self
+        let problems: Vec<Problem> = self
             .problems
             .into_iter()
             .map(|(_, found)| found.problem)
-            .partition(|p| p.severity == Severity::Error);
-        if !errors.is_empty() {
-            return Err(Error::Facts(errors));
+            .collect();
+        if problems.iter().any(|p| p.severity == Severity::Error) {
+            return Report {
+                facts: None,
+                problems,
+            };
         }
+        let warnings = problems;
         self.spellings.apply(&mut self.names);
         self.names.redirect(&self.aliases);
         let remap = self.names.sort();
@@ -537,12 +572,15 @@ impl Loader {
             row.sources.iter_mut().for_each(renumber);
             row.disputed_by.iter_mut().for_each(renumber);
         }
-        Ok(Facts {
-            names: self.names,
-            sources: self.sources,
-            tables: self.tables,
-            warnings,
-        })
+        Report {
+            problems: warnings.clone(),
+            facts: Some(Facts {
+                names: self.names,
+                sources: self.sources,
+                tables: self.tables,
+                warnings,
+            }),
+        }
     }
 }
 

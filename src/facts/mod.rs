@@ -157,6 +157,21 @@ impl Facts {
 /// Loads the facts folder at `path`: every problem in every file is
 /// collected, and any error fails the load with all of them.
 pub fn load(path: &Path) -> Result<Facts> {
+    let (facts, problems) = check(path)?;
+    facts.ok_or_else(|| {
+        crate::Error::Facts(
+            problems
+                .into_iter()
+                .filter(|p| p.severity == crate::Severity::Error)
+                .collect(),
+        )
+    })
+}
+
+/// Loads the facts folder at `path` and returns every problem found, errors
+/// and warnings, in file and line order; the facts too when there is no
+/// error. Only a folder that cannot be read at all is an `Err`.
+pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
     if !path.exists() {
         return Err(crate::Error::Request(format!(
             "{}: there is no such folder; name the facts folder with --facts PATH",
@@ -166,5 +181,13 @@ pub fn load(path: &Path) -> Result<Facts> {
     // The rules' words (such as "shared_member") get symbols too, so that
     // conclusions can print them and every symbol sorts alphabetically.
     let vocabulary = &crate::rules::rules()?.constants;
-    load::load(path, vocabulary)
+    let report = load::report(path, vocabulary)?;
+    let mut problems = report.problems;
+    let facts = report.facts.map(|mut facts| {
+        let warnings = lint::lint(&facts);
+        problems.extend(warnings.iter().cloned());
+        facts.warnings.extend(warnings);
+        facts
+    });
+    Ok((facts, problems))
 }
