@@ -672,7 +672,7 @@ bbc-2021,BBC,Profile,2021,,
         let (result, prefix) = load_files(files);
         let problems = match result {
             Ok(facts) => facts.warnings,
-            Err(Error::Facts(errors)) => errors,
+            Err(crate::Error::Facts(errors)) => errors,
             Err(other) => panic!("unexpected error: {other}"),
         };
         problems
@@ -1259,7 +1259,7 @@ bbc-2021,BBC,Profile,2021,,
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("nope");
         match super::load(&missing, &[]) {
-            Err(Error::Io { path, .. }) => assert_eq!(path, missing),
+            Err(crate::Error::Io { path, .. }) => assert_eq!(path, missing),
             other => panic!("expected an I/O error, got {other:?}"),
         }
         let (result, _) = load_files::<&str>(&[]);
