@@ -297,23 +297,29 @@ impl<'a> Explainer<'a> {
         None
     }
 
+    /// The model's tuples of `key`'s relation with `key`'s values, at every
+    /// grade: a binary search, since relations are sorted by value.
+    fn variants(&self, key: &Key) -> &'a [Tuple] {
+        let Some(tuples) = self.model.relations.get(key.0) else {
+            return &[];
+        };
+        let start = tuples.partition_point(|t| t.values < key.1);
+        let end = start + tuples[start..].partition_point(|t| t.values == key.1);
+        &tuples[start..end]
+    }
+
     /// Whether the model holds the tuple at a grade at least `threshold`.
     fn holds(&self, key: &Key, threshold: Grade) -> bool {
-        self.model.relations.get(key.0).is_some_and(|tuples| {
-            tuples
-                .iter()
-                .any(|t| t.values == key.1 && dominates(t.grade, threshold))
-        })
+        self.variants(key)
+            .iter()
+            .any(|t| dominates(t.grade, threshold))
     }
 
     fn fact(&self, key: &Key, threshold: Grade) -> Option<Rc<Proof>> {
         // The strongest grade at which the input holds it.
         let grade = self
-            .model
-            .relations
-            .get(key.0)?
+            .variants(key)
             .iter()
-            .filter(|t| t.values == key.1)
             .map(|t| t.grade)
             .filter(|g| dominates(*g, threshold))
             .max()?;

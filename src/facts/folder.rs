@@ -8,6 +8,8 @@
 //! kinds are passed over in silence. Nothing here writes to the folder.
 
 use std::path::Path;
+
+use crate::progress::Progress;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::{fs, thread};
 
@@ -36,7 +38,7 @@ pub(crate) struct Folder {
 /// Lists the folder at `path` and reads its fact files, several at once
 /// when the machine has the cores. The result does not depend on which
 /// file is read first.
-pub(crate) fn read(path: &Path) -> Result<Folder> {
+pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Folder> {
     let name = path.display().to_string();
     let io_error = |path: &Path| {
         let path = path.to_path_buf();
@@ -97,8 +99,15 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
             jobs.push((index, path.join(file_name)));
         }
     }
+    let total = jobs
+        .iter()
+        .filter_map(|(_, file_path)| fs::metadata(file_path).ok())
+        .map(|m| m.len())
+        .sum();
+    progress.bytes_total(total);
     let read = in_parallel(&jobs, |(_, file_path)| {
         let bytes = fs::read(file_path).map_err(io_error(file_path))?;
+        progress.bytes_read(bytes.len() as u64);
         let (table, problems) = delimited::read(file_path.display().to_string(), &bytes);
         Ok(ReadFile { table, problems })
     });

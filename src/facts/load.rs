@@ -36,12 +36,18 @@ use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
 /// if no fact uses them (the rules' constants, which conclusions print).
 #[cfg(test)]
 pub(super) fn load(path: &Path, vocabulary: &[String]) -> Result<Facts> {
-    report(path, vocabulary)?.into_result()
+    report(path, vocabulary, &crate::progress::Silent)?.into_result()
 }
 
 /// Loads a folder and reports every problem, errors and warnings alike.
-pub(super) fn report(path: &Path, vocabulary: &[String]) -> Result<Report> {
-    Ok(assemble(folder::read(path)?, vocabulary))
+pub(super) fn report(
+    path: &Path,
+    vocabulary: &[String],
+    progress: &dyn crate::progress::Progress,
+) -> Result<Report> {
+    let folder = folder::read(path, progress)?;
+    progress.phase("parsing rows");
+    Ok(assemble(folder, vocabulary))
 }
 
 /// What loading found: the facts, unless there were errors, and every

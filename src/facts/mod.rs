@@ -157,7 +157,12 @@ impl Facts {
 /// Loads the facts folder at `path`: every problem in every file is
 /// collected, and any error fails the load with all of them.
 pub fn load(path: &Path) -> Result<Facts> {
-    let (facts, problems) = check(path)?;
+    load_with(path, &crate::progress::Silent)
+}
+
+/// [`load`], telling `progress` how far it has got.
+pub fn load_with(path: &Path, progress: &dyn crate::progress::Progress) -> Result<Facts> {
+    let (facts, problems) = check_with(path, progress)?;
     facts.ok_or_else(|| {
         crate::Error::Facts(
             problems
@@ -172,6 +177,14 @@ pub fn load(path: &Path) -> Result<Facts> {
 /// and warnings, in file and line order; the facts too when there is no
 /// error. Only a folder that cannot be read at all is an `Err`.
 pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
+    check_with(path, &crate::progress::Silent)
+}
+
+/// [`check`], telling `progress` how far it has got.
+pub fn check_with(
+    path: &Path,
+    progress: &dyn crate::progress::Progress,
+) -> Result<(Option<Facts>, Vec<Problem>)> {
     if !path.exists() {
         return Err(crate::Error::Request(format!(
             "{}: there is no such folder; name the facts folder with --facts PATH",
@@ -181,9 +194,10 @@ pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
     // The rules' words (such as "shared_member") get symbols too, so that
     // conclusions can print them and every symbol sorts alphabetically.
     let vocabulary = &crate::rules::rules()?.constants;
-    let report = load::report(path, vocabulary)?;
+    let report = load::report(path, vocabulary, progress)?;
     let mut problems = report.problems;
     let facts = report.facts.map(|mut facts| {
+        progress.phase("looking for likely mistakes");
         let warnings = lint::lint(&facts);
         problems.extend(warnings.iter().cloned());
         facts.warnings.extend(warnings);
