@@ -51,7 +51,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             if table.records.iter().any(|r| !r.get(position).is_empty()) {
                 let message = format!(
                     "column {} has no name in the header, so its cells are ignored",
-                    cell.column + 1
+                    table.column_name(cell.column)
                 );
                 found.push(table.warning(line, Some(position), None, message));
             }
@@ -91,7 +91,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
     for (column, slot) in file.columns.iter().zip(&index) {
         if column.required && slot.is_none() {
             let message = format!("the required column {:?} is missing", column.name);
-            found.push(table.error(line, None, None, message));
+            found.push(table.missing_column_error(message));
         }
     }
     Columns { index }

@@ -20,8 +20,27 @@ pub fn lint(facts: &Facts) -> Vec<Problem> {
     merger_cycles(facts, &mut warnings);
     places(facts, &mut warnings);
     people_used_as_groups(facts, &mut warnings);
+    for warning in &mut warnings {
+        name_cell(facts, warning);
+    }
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     warnings
+}
+
+/// Gives a warning about a row of a workbook sheet its cell reference, as
+/// the loader gives its own problems.
+fn name_cell(facts: &Facts, problem: &mut Problem) {
+    let Some(line) = problem.line else {
+        return;
+    };
+    let sheet = facts
+        .tables
+        .iter()
+        .filter_map(|t| t.sheet.as_ref())
+        .find(|s| *s.file == *problem.file);
+    if let Some(sheet) = sheet {
+        problem.cell = Some(sheet.cell(line, problem.column.as_deref()));
+    }
 }
 
 fn warning(origin: &Origin, column: Option<&str>, message: String) -> Problem {
@@ -171,11 +190,16 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
                         lines.push(origin.line);
                         lines.sort_unstable();
                         let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
+                        let word = if table.sheet.is_some() {
+                            "rows"
+                        } else {
+                            "lines"
+                        };
                         warnings.push(warning(
                             origin,
                             None,
                             format!(
-                                "mergers form a cycle: {} (lines {}); check the direction of these rows",
+                                "mergers form a cycle: {} ({word} {}); check the direction of these rows",
                                 names.join(" → "),
                                 lines.join(", ")
                             ),

@@ -22,12 +22,12 @@ use super::date::DateError;
 use super::folder::{self, Folder, ReadFile};
 use super::header::{match_header, Columns};
 use super::names::{name_key, tidy};
-use super::raw::{Found, RawRecord, RawTable};
+use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
 use super::suggestion::nearest;
 use super::{
-    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Source, Symbol, Table,
-    Value,
+    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Sheet, Source, Symbol,
+    Table, Value,
 };
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
@@ -162,6 +162,7 @@ impl Loader {
                 FileRole::Relation => self.tables.push(Table {
                     file,
                     rows: Vec::new(),
+                    sheet: None,
                 }),
             }
             return;
@@ -195,7 +196,8 @@ impl Loader {
             FileRole::Aliases => self.aliases_file(&at),
             FileRole::Relation => {
                 let rows = self.relation_file(&at);
-                self.tables.push(Table { file, rows });
+                let sheet = at.sheet();
+                self.tables.push(Table { file, rows, sheet });
             }
         }
     }
@@ -210,7 +212,10 @@ impl Loader {
                 continue;
             }
             if let Some(&line) = self.source_lines.get(&id) {
-                let message = format!("the id {id_text:?} is already listed on line {line}");
+                let message = format!(
+                    "the id {id_text:?} is already listed on {}",
+                    at.table.line_name(line)
+                );
                 self.push(at.rank, at.error(record, "id", message));
                 continue;
             }
@@ -264,9 +269,9 @@ impl Loader {
                         continue;
                     };
                     let message = format!(
-                        "{alias:?} is an alias of {first_name:?} on line {}, so it cannot also \
-                         be an alias of {name:?}",
-                        first.line
+                        "{alias:?} is an alias of {first_name:?} on {}, so it cannot also be \
+                         an alias of {name:?}",
+                        at.table.line_name(first.line)
                     );
                     self.push(at.rank, at.error(record, "name", message));
                 }
@@ -284,7 +289,7 @@ impl Loader {
                         .collect();
                     let message = format!(
                         "the aliases on {} form a cycle: {}",
-                        lines_list(&lines),
+                        lines_list(at.table, &lines),
                         chain.join(" → ")
                     );
                     let found = at.table.error(first.line, None, None, message);
@@ -604,6 +609,28 @@ impl At<'_> {
         self.table.error(record.line, index, Some(column), message)
     }
 
+    /// Where the columns are, when the table is a workbook sheet.
+    fn sheet(&self) -> Option<Sheet> {
+        if self.table.addressing != Addressing::Cells {
+            return None;
+        }
+        let columns = self
+            .file
+            .columns
+            .iter()
+            .zip(&self.columns.index)
+            .filter_map(|(column, index)| {
+                let cell = self.table.header.get((*index)?)?;
+                Some((column.name, cell.column))
+            })
+            .collect();
+        Some(Sheet {
+            file: self.table.file.as_str().into(),
+            columns,
+            first_column: self.table.first_column(),
+        })
+    }
+
     /// The parsed value of the rule column named `name`.
     fn value(&self, parsed: &Parsed, name: &str) -> Option<Value> {
         let position = self.file.rule_columns().position(|c| c.name == name)?;
@@ -619,7 +646,10 @@ fn warn_repeated_rows(table: &RawTable, found: &mut Vec<Found>) {
     for record in &table.records {
         match first.entry(record.key()) {
             Entry::Occupied(earlier) => {
-                let message = format!("this row repeats line {} exactly", earlier.get());
+                let message = format!(
+                    "this row repeats {} exactly",
+                    table.line_name(*earlier.get())
+                );
                 found.push(table.warning(record.line, None, None, message));
             }
             Entry::Vacant(slot) => {
@@ -629,14 +659,14 @@ fn warn_repeated_rows(table: &RawTable, found: &mut Vec<Found>) {
     }
 }
 
-/// `line 3`, `lines 3 and 5`, `lines 3, 4 and 5`.
-fn lines_list(lines: &[u32]) -> String {
+/// `line 3`, `lines 3 and 5`, `lines 3, 4 and 5` (rows in a sheet).
+fn lines_list(table: &RawTable, lines: &[u32]) -> String {
     match lines {
         [] => String::new(),
-        [one] => format!("line {one}"),
+        [one] => table.line_name(*one),
         [init @ .., last] => {
             let init: Vec<String> = init.iter().map(u32::to_string).collect();
-            format!("lines {} and {last}", init.join(", "))
+            format!("{} {} and {last}", table.line_word(true), init.join(", "))
         }
     }
 }

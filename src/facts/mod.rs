@@ -106,6 +106,34 @@ pub struct Table {
     pub file: &'static FactFile,
     /// Its rows, in file order.
     pub rows: Vec<Row>,
+    /// Where its columns are, when it was read from a workbook sheet.
+    pub sheet: Option<Sheet>,
+}
+
+/// Where a workbook sheet's columns are, so that a problem found after
+/// loading (a cross-file warning) names a cell as one found while loading
+/// does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    /// The name the rows' origins carry, such as `book.xlsx[membership]`.
+    pub file: Arc<str>,
+    /// The 0-based sheet column of each of the file's columns that the
+    /// header has, by column name.
+    pub columns: Vec<(&'static str, u32)>,
+    /// The sheet column of the table's first column, whose cell names a
+    /// whole row.
+    pub first_column: u32,
+}
+
+impl Sheet {
+    /// The reference of the cell in row `line` and the column named
+    /// `column`, or of the row's first cell, such as `D14`.
+    pub fn cell(&self, line: u32, column: Option<&str>) -> String {
+        let position = column
+            .and_then(|name| self.columns.iter().find(|(n, _)| *n == name))
+            .map_or(self.first_column, |(_, position)| *position);
+        raw::cell_reference(position, line)
+    }
 }
 
 /// Everything loaded from a facts folder.
