@@ -25,6 +25,7 @@ use super::names::{name_key, tidy};
 use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
 use super::suggestion::nearest;
+use super::workbook;
 use super::{
     Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Sheet, Source, Symbol,
     Table, Value,
@@ -32,16 +33,22 @@ use super::{
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
 
-/// Loads a folder; `vocabulary` lists words that must have a symbol even
+/// Loads a folder or a workbook; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).
 #[cfg(test)]
 pub(super) fn load(path: &Path, vocabulary: &[String]) -> Result<Facts> {
     report(path, vocabulary)?.into_result()
 }
 
-/// Loads a folder and reports every problem, errors and warnings alike.
+/// Loads a folder or a workbook and reports every problem, errors and
+/// warnings alike.
 pub(super) fn report(path: &Path, vocabulary: &[String]) -> Result<Report> {
-    Ok(assemble(folder::read(path)?, vocabulary))
+    let read = if workbook::is_workbook(path) {
+        workbook::read(path)?
+    } else {
+        folder::read(path)?
+    };
+    Ok(assemble(read, vocabulary))
 }
 
 /// What loading found: the facts, unless there were errors, and every
@@ -69,9 +76,17 @@ impl Report {
     }
 }
 
-/// The facts in the files of a folder, as read.
+/// The facts in the files of a folder (or the sheets of a workbook), as
+/// read.
 fn assemble(folder: Folder, vocabulary: &[String]) -> Report {
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        sheets: folder
+            .files
+            .iter()
+            .flatten()
+            .any(|read| read.table.addressing == Addressing::Cells),
+        ..Loader::default()
+    };
     for word in vocabulary {
         loader.intern(&word.to_lowercase(), rank::OTHER);
     }
@@ -144,6 +159,8 @@ struct Loader {
     source_keys: Vec<(String, String)>,
     /// What to add to "unknown source" for each unknown id key.
     source_hints: FxHashMap<String, String>,
+    /// Whether the files are sheets of a workbook, for naming them.
+    sheets: bool,
     sources: Vec<Source>,
     tables: Vec<Table>,
     /// Every problem, with the rank of its file: 0 for the folder, then
@@ -462,9 +479,14 @@ impl Loader {
         if let Some(hint) = self.source_hints.get(&key) {
             return hint.clone();
         }
+        let (no_list, empty_list) = if self.sheets {
+            ("there is no sources sheet", "the sources sheet lists none")
+        } else {
+            ("there is no sources.csv", "sources.csv lists none")
+        };
         let hint = match self.source_list {
-            None | Some(SourceList::Missing) => "; there is no sources.csv".to_string(),
-            Some(_) if self.source_keys.is_empty() => "; sources.csv lists none".to_string(),
+            None | Some(SourceList::Missing) => format!("; {no_list}"),
+            Some(_) if self.source_keys.is_empty() => format!("; {empty_list}"),
             Some(_) => {
                 let near = nearest(&key, self.source_keys.iter().map(|(k, _)| k.as_str()));
                 let written = near.and_then(|near| {

@@ -1,5 +1,5 @@
-//! The analyst's facts: reading them from CSV files, resolving names through
-//! aliases, and keeping every row's origin and sources.
+//! The analyst's facts: reading them from CSV files or a workbook, resolving
+//! names through aliases, and keeping every row's origin and sources.
 //!
 //! This module owns the input side only. It never draws a conclusion (that is
 //! the rules' job) and never changes the files it reads.
@@ -7,9 +7,9 @@
 //! Loading runs in two layers. The raw layer turns bytes into tables of
 //! trimmed text that know their lines (`raw`): `folder` finds the fact files
 //! and reads them, several at once, and `delimited` reads CSV in its
-//! spreadsheet dialects. It knows nothing of the schema, so a workbook reader
-//! can sit beside `delimited` and produce the same tables with cell
-//! references. The schema layer (`load`) matches headers to columns
+//! spreadsheet dialects; `workbook` reads the sheets of a workbook into the
+//! same tables, with cell references instead of lines. It knows nothing of
+//! the schema. The schema layer (`load`) matches headers to columns
 //! (`header`), parses cells, checks source ids, resolves names through
 //! `aliases`, and chooses each name's display spelling (`spelling`). It runs
 //! in one thread, in schema and file order, so symbols never depend on
@@ -27,6 +27,7 @@ pub mod names;
 mod raw;
 mod spelling;
 mod suggestion;
+mod workbook;
 
 use std::fmt;
 use std::path::Path;
@@ -182,8 +183,19 @@ impl Facts {
     }
 }
 
-/// Loads the facts folder at `path`: every problem in every file is
-/// collected, and any error fails the load with all of them.
+/// How messages name a fact file: `places.csv`, or `the places sheet` when
+/// the facts are `sheets` of a workbook.
+pub(crate) fn file_title(file: &FactFile, sheets: bool) -> String {
+    if sheets {
+        format!("the {} sheet", file.name)
+    } else {
+        file.file_name()
+    }
+}
+
+/// Loads the facts folder, or the workbook, at `path`: every problem in
+/// every file (or sheet) is collected, and any error fails the load with
+/// all of them.
 pub fn load(path: &Path) -> Result<Facts> {
     let (facts, problems) = check(path)?;
     facts.ok_or_else(|| {
@@ -196,14 +208,29 @@ pub fn load(path: &Path) -> Result<Facts> {
     })
 }
 
-/// Loads the facts folder at `path` and returns every problem found, errors
-/// and warnings, in file and line order; the facts too when there is no
-/// error. Only a folder that cannot be read at all is an `Err`.
+/// Loads the facts folder, or the workbook, at `path` and returns every
+/// problem found, errors and warnings, in file and line order; the facts
+/// too when there is no error. Only a folder or workbook that cannot be
+/// read at all is an `Err`.
 pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
+    let workbook = workbook::is_workbook(path);
     if !path.exists() {
+        let message = if workbook {
+            "there is no such workbook; name the facts workbook or folder with --facts PATH"
+        } else {
+            "there is no such folder; name the facts folder with --facts PATH"
+        };
         return Err(crate::Error::Request(format!(
-            "{}: there is no such folder; name the facts folder with --facts PATH",
+            "{}: {message}",
             path.display()
+        )));
+    }
+    if !workbook && !path.is_dir() {
+        return Err(crate::Error::Request(format!(
+            "{}: this is neither a folder nor a workbook ({}); name the facts folder or \
+             workbook with --facts PATH",
+            path.display(),
+            workbook::EXTENSIONS
         )));
     }
     // The rules' words (such as "shared_member") get symbols too, so that

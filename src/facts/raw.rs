@@ -158,6 +158,19 @@ impl RawTable {
         self.found(severity, line, cell, column, message, position)
     }
 
+    /// A problem in the cell of 0-based sheet column `column` on `line`,
+    /// whether or not the header names that column.
+    pub fn problem_at(
+        &self,
+        severity: Severity,
+        line: u32,
+        column: u32,
+        name: Option<&str>,
+        message: String,
+    ) -> Found {
+        self.found(severity, line, column, name, message, Some(column))
+    }
+
     /// An error about a column the header lacks, such as a required one:
     /// in a sheet it names the header cell just after the last one, where
     /// the column would go.
