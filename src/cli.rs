@@ -86,7 +86,8 @@ enum ProofFormat {
 /// Options every command that reads facts shares.
 #[derive(Debug, clap::Args)]
 struct FactsArgs {
-    /// The facts folder: one CSV file per relation.
+    /// The facts: a folder with one CSV file per relation, or a workbook
+    /// (.xlsx, .xlsm, .xlsb, .xls, .ods) with one sheet per relation.
     #[arg(long, value_name = "PATH", default_value = "facts")]
     facts: PathBuf,
     /// Show no progress on stderr (progress shows only on a terminal).

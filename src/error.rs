@@ -88,6 +88,14 @@ pub enum Error {
         /// What the system said.
         source: std::io::Error,
     },
+    /// A workbook that cannot be read at all: not a workbook, or damaged.
+    #[error("{}: cannot read the workbook: {message}", path.display())]
+    Workbook {
+        /// The workbook as the user named it.
+        path: PathBuf,
+        /// Why it cannot be read.
+        message: String,
+    },
     /// A request that makes no sense for these facts or rules, such as an
     /// unknown relation; the message says what would.
     #[error("{0}")]

@@ -1,8 +1,8 @@
 //! silsila: a rules engine for analysts who study armed groups from open
 //! reporting.
 //!
-//! The pipeline: [`facts::load`] reads the analyst's CSV files, keeping each
-//! row's origin and sources; the Datalog rules in `rules/*.dl`, compiled into
+//! The pipeline: [`facts::load`] reads the analyst's CSV files (or the
+//! sheets of a workbook), keeping each row's origin and sources; the Datalog rules in `rules/*.dl`, compiled into
 //! this crate by `src/build.rs` through crepe, derive conclusions
 //! ([`eval::run`]); and the conclusions are rendered sorted, each with the
 //! confidence of its weakest premise.

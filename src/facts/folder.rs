@@ -25,7 +25,7 @@ pub(crate) struct ReadFile {
     pub problems: Vec<Found>,
 }
 
-/// What a facts folder holds.
+/// What a facts folder holds; a workbook holds the same, a sheet per file.
 pub(crate) struct Folder {
     /// For each entry of [`FILES`], in order, the file read, or `None` when
     /// the folder has none.

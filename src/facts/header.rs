@@ -6,7 +6,8 @@
 //! data would be lost), except for the analyst's own columns: `notes` and
 //! any whose name starts with `x_`.
 
-use super::raw::{Found, RawRecord, RawTable};
+use super::file_title;
+use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::suggestion::nearest;
 use crate::schema::FactFile;
 
@@ -51,7 +52,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             if table.records.iter().any(|r| !r.get(position).is_empty()) {
                 let message = format!(
                     "column {} has no name in the header, so its cells are ignored",
-                    cell.column + 1
+                    table.column_name(cell.column)
                 );
                 found.push(table.warning(line, Some(position), None, message));
             }
@@ -69,6 +70,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             None => unknown.push((position, cell.name.as_str(), name)),
         }
     }
+    let title = file_title(file, table.addressing == Addressing::Cells);
     for (position, written, name) in unknown {
         let unmatched = file
             .columns
@@ -77,13 +79,12 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             .filter(|(_, i)| i.is_none())
             .map(|(c, _)| c.name);
         let message = match nearest(&name, unmatched) {
-            Some(near) => format!(
-                "column {written:?} is not a column of {}; did you mean {near:?}?",
-                file.file_name()
-            ),
+            Some(near) => {
+                format!("column {written:?} is not a column of {title}; did you mean {near:?}?")
+            }
             None => format!(
-                "column {written:?} is not a column of {}; rename it \"x_{name}\" if it is your own",
-                file.file_name()
+                "column {written:?} is not a column of {title}; rename it \"x_{name}\" if it is \
+                 your own"
             ),
         };
         found.push(table.warning(line, Some(position), None, message));
@@ -91,7 +92,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
     for (column, slot) in file.columns.iter().zip(&index) {
         if column.required && slot.is_none() {
             let message = format!("the required column {:?} is missing", column.name);
-            found.push(table.error(line, None, None, message));
+            found.push(table.missing_column_error(message));
         }
     }
     Columns { index }

@@ -9,19 +9,44 @@
 use std::collections::{HashMap, HashSet};
 
 use super::names::name_key;
-use super::{Facts, Origin, Symbol, Value};
+use super::{file_title, Facts, Origin, Symbol, Value};
 use crate::error::Problem;
-use crate::schema::ColumnKind;
+use crate::schema::{self, ColumnKind};
 
 /// Every cross-file warning about `facts`, sorted by file and line.
 pub fn lint(facts: &Facts) -> Vec<Problem> {
+    // Every warning is about a row, so when there is one and the facts come
+    // from a workbook, some table is a sheet.
+    let sheets = facts.tables.iter().any(|t| t.sheet.is_some());
+    let title = |name: &str| {
+        schema::file(name).map_or_else(|| format!("{name}.csv"), |f| file_title(f, sheets))
+    };
     let mut warnings = Vec::new();
-    near_duplicate_names(facts, &mut warnings);
+    near_duplicate_names(facts, &title("aliases"), &mut warnings);
     merger_cycles(facts, &mut warnings);
-    places(facts, &mut warnings);
-    people_used_as_groups(facts, &mut warnings);
+    places(facts, &title("places"), &mut warnings);
+    people_used_as_groups(facts, &title("entities"), &mut warnings);
+    for warning in &mut warnings {
+        name_cell(facts, warning);
+    }
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     warnings
+}
+
+/// Gives a warning about a row of a workbook sheet its cell reference, as
+/// the loader gives its own problems.
+fn name_cell(facts: &Facts, problem: &mut Problem) {
+    let Some(line) = problem.line else {
+        return;
+    };
+    let sheet = facts
+        .tables
+        .iter()
+        .filter_map(|t| t.sheet.as_ref())
+        .find(|s| *s.file == *problem.file);
+    if let Some(sheet) = sheet {
+        problem.cell = Some(sheet.cell(line, problem.column.as_deref()));
+    }
 }
 
 fn warning(origin: &Origin, column: Option<&str>, message: String) -> Problem {
@@ -52,7 +77,7 @@ fn name_uses(facts: &Facts) -> HashMap<Symbol, Vec<(&Origin, &'static str)>> {
 /// likely a misspelling that wants an alias. Found through an index of
 /// single-character deletions, which pairs every two keys within one
 /// insertion, deletion, substitution or transposition.
-fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
+fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem>) {
     let uses = name_uses(facts);
     let mut by_deletion: HashMap<String, Vec<Symbol>> = HashMap::new();
     let mut symbols: Vec<&Symbol> = uses.keys().collect();
@@ -115,7 +140,7 @@ fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
             origin,
             Some(column),
             format!(
-                "{:?} appears once and nearly matches {:?} ({count} {}); if they are the same, add an alias to aliases.csv",
+                "{:?} appears once and nearly matches {:?} ({count} {}); if they are the same, add an alias to {aliases}",
                 facts.names.resolve(*symbol),
                 facts.names.resolve(*other),
                 if count == 1 { "use" } else { "uses" }
@@ -171,11 +196,16 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
                         lines.push(origin.line);
                         lines.sort_unstable();
                         let lines: Vec<String> = lines.iter().map(u32::to_string).collect();
+                        let word = if table.sheet.is_some() {
+                            "rows"
+                        } else {
+                            "lines"
+                        };
                         warnings.push(warning(
                             origin,
                             None,
                             format!(
-                                "mergers form a cycle: {} (lines {}); check the direction of these rows",
+                                "mergers form a cycle: {} ({word} {}); check the direction of these rows",
                                 names.join(" → "),
                                 lines.join(", ")
                             ),
@@ -193,7 +223,7 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
 
 /// Places with no kind, or not placed within anything, and places used but
 /// not listed in places.csv.
-fn places(facts: &Facts, warnings: &mut Vec<Problem>) {
+fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
     let mut listed = HashSet::new();
     if let Some(table) = facts.table("places") {
         for row in &table.rows {
@@ -243,7 +273,7 @@ fn places(facts: &Facts, warnings: &mut Vec<Problem>) {
             origin,
             Some("place"),
             format!(
-                "place {:?} is not in places.csv, so nothing is known of its kind or where it lies",
+                "place {:?} is not in {places}, so nothing is known of its kind or where it lies",
                 facts.names.resolve(place)
             ),
         ));
@@ -251,7 +281,7 @@ fn places(facts: &Facts, warnings: &mut Vec<Problem>) {
 }
 
 /// Entities that entities.csv calls a person but rows use as a group.
-fn people_used_as_groups(facts: &Facts, warnings: &mut Vec<Problem>) {
+fn people_used_as_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>) {
     let mut people = HashSet::new();
     if let Some(table) = facts.table("entities") {
         for row in &table.rows {
@@ -279,7 +309,7 @@ fn people_used_as_groups(facts: &Facts, warnings: &mut Vec<Problem>) {
                             &row.origin,
                             names.get(c).copied(),
                             format!(
-                                "{:?} is a person in entities.csv but is used here as a group",
+                                "{:?} is a person in {entities} but is used here as a group",
                                 facts.names.resolve(*name)
                             ),
                         ));

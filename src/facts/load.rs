@@ -22,32 +22,38 @@ use super::date::DateError;
 use super::folder::{self, Folder, ReadFile};
 use super::header::{match_header, Columns};
 use super::names::{name_key, tidy};
-use super::raw::{Found, RawRecord, RawTable};
+use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
 use super::suggestion::nearest;
+use super::workbook;
 use super::{
-    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Source, Symbol, Table,
-    Value,
+    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Sheet, Source, Symbol,
+    Table, Value,
 };
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
 
-/// Loads a folder; `vocabulary` lists words that must have a symbol even
+/// Loads a folder or a workbook; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).
 #[cfg(test)]
 pub(super) fn load(path: &Path, vocabulary: &[String]) -> Result<Facts> {
     report(path, vocabulary, &crate::progress::Silent)?.into_result()
 }
 
-/// Loads a folder and reports every problem, errors and warnings alike.
+/// Loads a folder or a workbook and reports every problem, errors and
+/// warnings alike.
 pub(super) fn report(
     path: &Path,
     vocabulary: &[String],
     progress: &dyn crate::progress::Progress,
 ) -> Result<Report> {
-    let folder = folder::read(path, progress)?;
+    let read = if workbook::is_workbook(path) {
+        workbook::read(path)?
+    } else {
+        folder::read(path, progress)?
+    };
     progress.phase("parsing rows");
-    Ok(assemble(folder, vocabulary))
+    Ok(assemble(read, vocabulary))
 }
 
 /// What loading found: the facts, unless there were errors, and every
@@ -75,9 +81,17 @@ impl Report {
     }
 }
 
-/// The facts in the files of a folder, as read.
+/// The facts in the files of a folder (or the sheets of a workbook), as
+/// read.
 fn assemble(folder: Folder, vocabulary: &[String]) -> Report {
-    let mut loader = Loader::default();
+    let mut loader = Loader {
+        sheets: folder
+            .files
+            .iter()
+            .flatten()
+            .any(|read| read.table.addressing == Addressing::Cells),
+        ..Loader::default()
+    };
     for word in vocabulary {
         loader.intern(&word.to_lowercase(), rank::OTHER);
     }
@@ -150,6 +164,8 @@ struct Loader {
     source_keys: Vec<(String, String)>,
     /// What to add to "unknown source" for each unknown id key.
     source_hints: FxHashMap<String, String>,
+    /// Whether the files are sheets of a workbook, for naming them.
+    sheets: bool,
     sources: Vec<Source>,
     tables: Vec<Table>,
     /// Every problem, with the rank of its file: 0 for the folder, then
@@ -168,6 +184,7 @@ impl Loader {
                 FileRole::Relation => self.tables.push(Table {
                     file,
                     rows: Vec::new(),
+                    sheet: None,
                 }),
             }
             return;
@@ -201,7 +218,8 @@ impl Loader {
             FileRole::Aliases => self.aliases_file(&at),
             FileRole::Relation => {
                 let rows = self.relation_file(&at);
-                self.tables.push(Table { file, rows });
+                let sheet = at.sheet();
+                self.tables.push(Table { file, rows, sheet });
             }
         }
     }
@@ -216,7 +234,10 @@ impl Loader {
                 continue;
             }
             if let Some(&line) = self.source_lines.get(&id) {
-                let message = format!("the id {id_text:?} is already listed on line {line}");
+                let message = format!(
+                    "the id {id_text:?} is already listed on {}",
+                    at.table.line_name(line)
+                );
                 self.push(at.rank, at.error(record, "id", message));
                 continue;
             }
@@ -270,9 +291,9 @@ impl Loader {
                         continue;
                     };
                     let message = format!(
-                        "{alias:?} is an alias of {first_name:?} on line {}, so it cannot also \
-                         be an alias of {name:?}",
-                        first.line
+                        "{alias:?} is an alias of {first_name:?} on {}, so it cannot also be \
+                         an alias of {name:?}",
+                        at.table.line_name(first.line)
                     );
                     self.push(at.rank, at.error(record, "name", message));
                 }
@@ -290,7 +311,7 @@ impl Loader {
                         .collect();
                     let message = format!(
                         "the aliases on {} form a cycle: {}",
-                        lines_list(&lines),
+                        lines_list(at.table, &lines),
                         chain.join(" → ")
                     );
                     let found = at.table.error(first.line, None, None, message);
@@ -463,9 +484,14 @@ impl Loader {
         if let Some(hint) = self.source_hints.get(&key) {
             return hint.clone();
         }
+        let (no_list, empty_list) = if self.sheets {
+            ("there is no sources sheet", "the sources sheet lists none")
+        } else {
+            ("there is no sources.csv", "sources.csv lists none")
+        };
         let hint = match self.source_list {
-            None | Some(SourceList::Missing) => "; there is no sources.csv".to_string(),
-            Some(_) if self.source_keys.is_empty() => "; sources.csv lists none".to_string(),
+            None | Some(SourceList::Missing) => format!("; {no_list}"),
+            Some(_) if self.source_keys.is_empty() => format!("; {empty_list}"),
             Some(_) => {
                 let near = nearest(&key, self.source_keys.iter().map(|(k, _)| k.as_str()));
                 let written = near.and_then(|near| {
@@ -610,6 +636,28 @@ impl At<'_> {
         self.table.error(record.line, index, Some(column), message)
     }
 
+    /// Where the columns are, when the table is a workbook sheet.
+    fn sheet(&self) -> Option<Sheet> {
+        if self.table.addressing != Addressing::Cells {
+            return None;
+        }
+        let columns = self
+            .file
+            .columns
+            .iter()
+            .zip(&self.columns.index)
+            .filter_map(|(column, index)| {
+                let cell = self.table.header.get((*index)?)?;
+                Some((column.name, cell.column))
+            })
+            .collect();
+        Some(Sheet {
+            file: self.table.file.as_str().into(),
+            columns,
+            first_column: self.table.first_column(),
+        })
+    }
+
     /// The parsed value of the rule column named `name`.
     fn value(&self, parsed: &Parsed, name: &str) -> Option<Value> {
         let position = self.file.rule_columns().position(|c| c.name == name)?;
@@ -625,7 +673,10 @@ fn warn_repeated_rows(table: &RawTable, found: &mut Vec<Found>) {
     for record in &table.records {
         match first.entry(record.key()) {
             Entry::Occupied(earlier) => {
-                let message = format!("this row repeats line {} exactly", earlier.get());
+                let message = format!(
+                    "this row repeats {} exactly",
+                    table.line_name(*earlier.get())
+                );
                 found.push(table.warning(record.line, None, None, message));
             }
             Entry::Vacant(slot) => {
@@ -635,14 +686,14 @@ fn warn_repeated_rows(table: &RawTable, found: &mut Vec<Found>) {
     }
 }
 
-/// `line 3`, `lines 3 and 5`, `lines 3, 4 and 5`.
-fn lines_list(lines: &[u32]) -> String {
+/// `line 3`, `lines 3 and 5`, `lines 3, 4 and 5` (rows in a sheet).
+fn lines_list(table: &RawTable, lines: &[u32]) -> String {
     match lines {
         [] => String::new(),
-        [one] => format!("line {one}"),
+        [one] => table.line_name(*one),
         [init @ .., last] => {
             let init: Vec<String> = init.iter().map(u32::to_string).collect();
-            format!("lines {} and {last}", init.join(", "))
+            format!("{} {} and {last}", table.line_word(true), init.join(", "))
         }
     }
 }

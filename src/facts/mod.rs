@@ -1,5 +1,5 @@
-//! The analyst's facts: reading them from CSV files, resolving names through
-//! aliases, and keeping every row's origin and sources.
+//! The analyst's facts: reading them from CSV files or a workbook, resolving
+//! names through aliases, and keeping every row's origin and sources.
 //!
 //! This module owns the input side only. It never draws a conclusion (that is
 //! the rules' job) and never changes the files it reads.
@@ -7,9 +7,9 @@
 //! Loading runs in two layers. The raw layer turns bytes into tables of
 //! trimmed text that know their lines (`raw`): `folder` finds the fact files
 //! and reads them, several at once, and `delimited` reads CSV in its
-//! spreadsheet dialects. It knows nothing of the schema, so a workbook reader
-//! can sit beside `delimited` and produce the same tables with cell
-//! references. The schema layer (`load`) matches headers to columns
+//! spreadsheet dialects; `workbook` reads the sheets of a workbook into the
+//! same tables, with cell references instead of lines. It knows nothing of
+//! the schema. The schema layer (`load`) matches headers to columns
 //! (`header`), parses cells, checks source ids, resolves names through
 //! `aliases`, and chooses each name's display spelling (`spelling`). It runs
 //! in one thread, in schema and file order, so symbols never depend on
@@ -27,6 +27,7 @@ pub mod names;
 mod raw;
 mod spelling;
 mod suggestion;
+mod workbook;
 
 use std::fmt;
 use std::path::Path;
@@ -106,6 +107,34 @@ pub struct Table {
     pub file: &'static FactFile,
     /// Its rows, in file order.
     pub rows: Vec<Row>,
+    /// Where its columns are, when it was read from a workbook sheet.
+    pub sheet: Option<Sheet>,
+}
+
+/// Where a workbook sheet's columns are, so that a problem found after
+/// loading (a cross-file warning) names a cell as one found while loading
+/// does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sheet {
+    /// The name the rows' origins carry, such as `book.xlsx[membership]`.
+    pub file: Arc<str>,
+    /// The 0-based sheet column of each of the file's columns that the
+    /// header has, by column name.
+    pub columns: Vec<(&'static str, u32)>,
+    /// The sheet column of the table's first column, whose cell names a
+    /// whole row.
+    pub first_column: u32,
+}
+
+impl Sheet {
+    /// The reference of the cell in row `line` and the column named
+    /// `column`, or of the row's first cell, such as `D14`.
+    pub fn cell(&self, line: u32, column: Option<&str>) -> String {
+        let position = column
+            .and_then(|name| self.columns.iter().find(|(n, _)| *n == name))
+            .map_or(self.first_column, |(_, position)| *position);
+        raw::cell_reference(position, line)
+    }
 }
 
 /// Everything loaded from a facts folder.
@@ -154,8 +183,19 @@ impl Facts {
     }
 }
 
-/// Loads the facts folder at `path`: every problem in every file is
-/// collected, and any error fails the load with all of them.
+/// How messages name a fact file: `places.csv`, or `the places sheet` when
+/// the facts are `sheets` of a workbook.
+pub(crate) fn file_title(file: &FactFile, sheets: bool) -> String {
+    if sheets {
+        format!("the {} sheet", file.name)
+    } else {
+        file.file_name()
+    }
+}
+
+/// Loads the facts folder, or the workbook, at `path`: every problem in
+/// every file (or sheet) is collected, and any error fails the load with
+/// all of them.
 pub fn load(path: &Path) -> Result<Facts> {
     load_with(path, &crate::progress::Silent)
 }
@@ -173,9 +213,10 @@ pub fn load_with(path: &Path, progress: &dyn crate::progress::Progress) -> Resul
     })
 }
 
-/// Loads the facts folder at `path` and returns every problem found, errors
-/// and warnings, in file and line order; the facts too when there is no
-/// error. Only a folder that cannot be read at all is an `Err`.
+/// Loads the facts folder, or the workbook, at `path` and returns every
+/// problem found, errors and warnings, in file and line order; the facts
+/// too when there is no error. Only a folder or workbook that cannot be
+/// read at all is an `Err`.
 pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
     check_with(path, &crate::progress::Silent)
 }
@@ -185,10 +226,24 @@ pub fn check_with(
     path: &Path,
     progress: &dyn crate::progress::Progress,
 ) -> Result<(Option<Facts>, Vec<Problem>)> {
+    let workbook = workbook::is_workbook(path);
     if !path.exists() {
+        let message = if workbook {
+            "there is no such workbook; name the facts workbook or folder with --facts PATH"
+        } else {
+            "there is no such folder; name the facts folder with --facts PATH"
+        };
         return Err(crate::Error::Request(format!(
-            "{}: there is no such folder; name the facts folder with --facts PATH",
+            "{}: {message}",
             path.display()
+        )));
+    }
+    if !workbook && !path.is_dir() {
+        return Err(crate::Error::Request(format!(
+            "{}: this is neither a folder nor a workbook ({}); name the facts folder or \
+             workbook with --facts PATH",
+            path.display(),
+            workbook::EXTENSIONS
         )));
     }
     // The rules' words (such as "shared_member") get symbols too, so that

@@ -1,11 +1,14 @@
 //! Tables as read, before the schema gives them meaning: a header and
 //! records of trimmed text, each knowing where it is in its file.
 //!
-//! Every reader (delimited text in [`super::delimited`], workbooks later)
-//! produces a [`RawTable`], and everything after it (matching columns,
-//! parsing cells) works the same whatever the file was. This layer knows
-//! nothing of the schema: it never decides whether a column or a value is
-//! right, only whether the text could be read.
+//! Every reader (delimited text in [`super::delimited`], workbook sheets in
+//! [`super::workbook`]) produces a [`RawTable`], and everything after it
+//! (matching columns, parsing cells) works the same whatever the file was.
+//! This layer knows nothing of the schema: it never decides whether a
+//! column or a value is right, only whether the text could be read.
+//!
+//! It does own how a problem points into a table, so that every layer names
+//! places alike: a line in a text file, a cell in a sheet.
 
 use crate::error::{Problem, Severity};
 
@@ -15,8 +18,8 @@ pub(crate) enum Addressing {
     /// By line, as in a text file: `facts/membership.csv:14`.
     Lines,
     /// By cell reference, as in a workbook sheet: `book.xlsx[membership]!D14`.
-    /// A table's lines are then the sheet's row numbers.
-    #[allow(dead_code)] // the workbook reader will use it
+    /// A table's lines are then the sheet's row numbers, and a problem with
+    /// a whole row names the row's cell in the table's first column.
     Cells,
 }
 
@@ -151,14 +154,84 @@ impl RawTable {
         message: String,
     ) -> Found {
         let position = index.and_then(|i| self.header.get(i)).map(|h| h.column);
+        let cell = position.unwrap_or_else(|| self.first_column());
+        self.found(severity, line, cell, column, message, position)
+    }
+
+    /// A problem in the cell of 0-based sheet column `column` on `line`,
+    /// whether or not the header names that column.
+    pub fn problem_at(
+        &self,
+        severity: Severity,
+        line: u32,
+        column: u32,
+        name: Option<&str>,
+        message: String,
+    ) -> Found {
+        self.found(severity, line, column, name, message, Some(column))
+    }
+
+    /// An error about a column the header lacks, such as a required one:
+    /// in a sheet it names the header cell just after the last one, where
+    /// the column would go.
+    pub fn missing_column_error(&self, message: String) -> Found {
+        let after = self
+            .header
+            .last()
+            .map_or(self.first_column(), |h| h.column.saturating_add(1));
+        let line = self.header_line;
+        self.found(Severity::Error, line, after, None, message, None)
+    }
+
+    /// The problem, with its cell in column `cell` when the table is
+    /// addressed by cells; it sorts by `position` among the line's problems.
+    fn found(
+        &self,
+        severity: Severity,
+        line: u32,
+        cell: u32,
+        column: Option<&str>,
+        message: String,
+        position: Option<u32>,
+    ) -> Found {
         let mut problem = Problem::error(&self.file, Some(line), column, message);
         problem.severity = severity;
-        if let (Addressing::Cells, Some(position)) = (self.addressing, position) {
-            problem.cell = Some(format!("{}{line}", column_letters(position)));
+        if self.addressing == Addressing::Cells {
+            problem.cell = Some(cell_reference(cell, line));
         }
         Found {
             problem,
             column: position.map_or(0, |p| p.saturating_add(1)),
+        }
+    }
+
+    /// The sheet column of the table's first column (0 for text files).
+    pub fn first_column(&self) -> u32 {
+        self.header.first().map_or(0, |h| h.column)
+    }
+
+    /// How messages name the line or row `line` of this table: `line 3`
+    /// in a text file, `row 3` in a sheet.
+    pub fn line_name(&self, line: u32) -> String {
+        format!("{} {line}", self.line_word(false))
+    }
+
+    /// `line` or `row`, or their plurals.
+    pub fn line_word(&self, plural: bool) -> &'static str {
+        match (self.addressing, plural) {
+            (Addressing::Lines, false) => "line",
+            (Addressing::Lines, true) => "lines",
+            (Addressing::Cells, false) => "row",
+            (Addressing::Cells, true) => "rows",
+        }
+    }
+
+    /// How messages name the column at 0-based position `column`: its
+    /// number in a text file, its letters in a sheet.
+    pub fn column_name(&self, column: u32) -> String {
+        match self.addressing {
+            Addressing::Lines => column.saturating_add(1).to_string(),
+            Addressing::Cells => column_letters(column),
         }
     }
 
@@ -205,6 +278,12 @@ impl Found {
     pub fn order(&self) -> (u32, u32) {
         (self.problem.line.unwrap_or(0), self.column)
     }
+}
+
+/// The reference of the cell in 0-based column `column` and 1-based row
+/// `line`, such as `D14`.
+pub(crate) fn cell_reference(column: u32, line: u32) -> String {
+    format!("{}{line}", column_letters(column))
 }
 
 /// The spreadsheet letters of a 0-based column: A, …, Z, AA, AB, ….
@@ -262,5 +341,39 @@ mod tests {
             "book.xlsx[membership]!D14: column \"start\": bad"
         );
         assert_eq!(found.order(), (14, 4));
+    }
+
+    #[test]
+    fn whole_rows_and_missing_columns_name_a_cell_in_a_sheet() {
+        let mut table = RawTable::empty("book.xlsx[places]".into(), Addressing::Cells);
+        table.header_line = 2;
+        for (name, column) in [("place", 1), ("within", 2)] {
+            let name = name.into();
+            table.header.push(HeaderCell { name, column });
+        }
+        let shown = |found: Found| (found.problem.to_string(), found.order());
+        assert_eq!(
+            shown(table.warning(5, None, None, "repeats".into())),
+            ("book.xlsx[places]!B5: repeats".into(), (5, 0))
+        );
+        assert_eq!(
+            shown(table.missing_column_error("no kind".into())),
+            ("book.xlsx[places]!D2: no kind".into(), (2, 0))
+        );
+        assert_eq!(
+            (table.line_name(5), table.column_name(7)),
+            ("row 5".into(), "H".into())
+        );
+
+        table.addressing = Addressing::Lines;
+        table.file = "facts/places.csv".into();
+        assert_eq!(
+            shown(table.missing_column_error("no kind".into())),
+            ("facts/places.csv:2: no kind".into(), (2, 0))
+        );
+        assert_eq!(
+            (table.line_name(5), table.column_name(7)),
+            ("line 5".into(), "8".into())
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Black-box tests of the `silsila` binary: every case folder under
 //! `tests/cases/` and the shipped `facts/` are run and their conclusions and
-//! explanations snapshotted; bad input has its exact error text pinned.
+//! explanations snapshotted; bad input has its exact error text pinned; and
+//! workbooks are checked against the CSV files they were made from.
 
 // Tests may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
@@ -8,4 +9,6 @@
 mod cases;
 mod errors;
 mod explain;
+mod sheets;
 mod support;
+mod workbook;

@@ -1,0 +1,598 @@
+//! Reading a workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) into raw
+//! tables: one sheet per fact file.
+//!
+//! A sheet is the fact file whose name it has without `.csv` (a sheet
+//! `membership` is `membership.csv`), matched without regard to case or
+//! surrounding spaces. A sheet that is no fact file is reported with the one
+//! it was likely meant to be; a missing sheet has no rows, as a missing file
+//! has none. On each sheet the first row with anything in it is the header,
+//! wherever the table starts.
+//!
+//! This module owns what is particular to workbooks: which sheet is which
+//! file, and turning typed cells into the text a CSV export of the sheet
+//! would hold, so that the schema layer parses both alike (a date cell
+//! becomes `2022-11-15`, the number `2016.0` becomes `2016`). Every problem
+//! names its cell, such as `book.xlsx[membership]!D14`. It never writes to
+//! the workbook, and a workbook it cannot read is an error, never a panic.
+
+use std::borrow::Cow;
+use std::fs;
+use std::io::Cursor;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{
+    open_workbook_from_rs, Data, ExcelDateTime, Ods, Range, Reader, SheetType, Sheets, Xls, Xlsb,
+    Xlsx,
+};
+
+use super::folder::{Folder, ReadFile};
+use super::raw::{Addressing, Found, HeaderCell, RawRecord, RawTable};
+use super::suggestion::nearest;
+use crate::error::{Error, Problem, Result, Severity};
+use crate::schema::FILES;
+
+/// The kinds of workbook, each read by its own calamine reader.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Office Open XML: `.xlsx` and its macro-enabled twin `.xlsm`.
+    Xlsx,
+    /// Excel's binary workbook, `.xlsb`.
+    Xlsb,
+    /// The old binary Excel format, `.xls`.
+    Xls,
+    /// OpenDocument, `.ods`.
+    Ods,
+}
+
+impl Kind {
+    /// The kind a file's extension (any case) names, if any.
+    fn of(path: &Path) -> Option<Kind> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "xlsx" | "xlsm" => Some(Kind::Xlsx),
+            "xlsb" => Some(Kind::Xlsb),
+            "xls" => Some(Kind::Xls),
+            "ods" => Some(Kind::Ods),
+            _ => None,
+        }
+    }
+
+    /// Whether `bytes` begin as a file of this kind must: a zip archive for
+    /// all but `.xls`, which is an OLE compound file.
+    fn starts(self, bytes: &[u8]) -> bool {
+        const ZIP: &[u8] = b"PK\x03\x04";
+        const OLE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+        bytes.starts_with(if self == Kind::Xls { OLE } else { ZIP })
+    }
+}
+
+/// The extensions read as workbooks, for messages.
+pub(crate) const EXTENSIONS: &str = ".xlsx, .xlsm, .xlsb, .xls or .ods";
+
+/// Whether `path` names a workbook (by its extension) rather than a facts
+/// folder.
+pub(crate) fn is_workbook(path: &Path) -> bool {
+    Kind::of(path).is_some() && !path.is_dir()
+}
+
+/// Reads the workbook at `path` into one table per fact file it has a
+/// sheet for. A file that cannot be read as a workbook at all is an error;
+/// problems within sheets are collected.
+pub(crate) fn read(path: &Path) -> Result<Folder> {
+    let cannot = |message: String| Error::Workbook {
+        path: path.to_path_buf(),
+        message,
+    };
+    let Some(kind) = Kind::of(path) else {
+        return Err(cannot(format!("only {EXTENSIONS} files are workbooks")));
+    };
+    let bytes = fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if bytes.is_empty() {
+        return Err(cannot("the file is empty".into()));
+    }
+    if !kind.starts(&bytes) {
+        let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase());
+        let message = format!(
+            "the file is not in .{} format; open it in a spreadsheet and save it as a workbook",
+            extension.unwrap_or_default()
+        );
+        return Err(cannot(message));
+    }
+    let name = path.display().to_string();
+    // calamine has panicked on damaged files (slices out of range in old
+    // .xls records). To the user that is a workbook that cannot be read,
+    // so it gets the same error as any other damage rather than a crash;
+    // the panic hook may still have printed calamine's message.
+    match panic::catch_unwind(AssertUnwindSafe(|| sheets(&name, kind, bytes))) {
+        Ok(result) => result.map_err(cannot),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(cannot(format!("the reader failed on it: {what:?}")))
+        }
+    }
+}
+
+/// Opens the workbook named `name` and reads its fact sheets; an error is
+/// why it cannot be opened.
+fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
+    let bytes = Cursor::new(bytes);
+    let mut workbook = match kind {
+        Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(bytes)
+            .map(Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        Kind::Xlsb => open_workbook_from_rs::<Xlsb<_>, _>(bytes)
+            .map(Sheets::Xlsb)
+            .map_err(|e| e.to_string()),
+        Kind::Xls => open_workbook_from_rs::<Xls<_>, _>(bytes)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        Kind::Ods => open_workbook_from_rs::<Ods<_>, _>(bytes)
+            .map(Sheets::Ods)
+            .map_err(|e| e.to_string()),
+    }
+    .map_err(|message| tidy(&message))?;
+
+    // Chart and macro sheets hold no table, so they are passed over.
+    let names: Vec<String> = workbook
+        .sheets_metadata()
+        .iter()
+        .filter(|sheet| sheet.typ == SheetType::WorkSheet)
+        .map(|sheet| sheet.name.clone())
+        .collect();
+    let mut problems = Vec::new();
+    let mut chosen: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
+    for sheet in names {
+        let key = sheet.trim().to_lowercase();
+        match FILES.iter().position(|f| f.name == key) {
+            Some(index) => chosen[index].push(sheet),
+            None => {
+                let message = match nearest(&key, FILES.iter().map(|f| f.name)) {
+                    Some(near) => format!(
+                        "the sheet {:?} is not a fact sheet; did you mean {near:?}?",
+                        sheet.trim()
+                    ),
+                    None => format!(
+                        "the sheet {:?} is not a fact sheet, so it is ignored",
+                        sheet.trim()
+                    ),
+                };
+                problems.push(Found::whole(Problem::warning(name, None, None, message)));
+            }
+        }
+    }
+
+    let mut files: Vec<Option<ReadFile>> = FILES.iter().map(|_| None).collect();
+    for ((file, mut sheets), slot) in FILES.iter().zip(chosen).zip(&mut files) {
+        if sheets.len() > 1 {
+            let quoted: Vec<String> = sheets.iter().map(|s| format!("{:?}", s.trim())).collect();
+            let (all_but_last, last) = quoted.split_at(quoted.len() - 1);
+            let message = format!(
+                "the sheets {} and {} are {} the {} sheet; keep one",
+                all_but_last.join(", "),
+                last.join(""),
+                if quoted.len() == 2 { "both" } else { "all" },
+                file.name
+            );
+            problems.push(Found::whole(Problem::error(name, None, None, message)));
+            // Read one all the same, so its own problems are reported too:
+            // the one named exactly as the schema names it if there is one.
+            sheets.sort_by_key(|s| s.trim() != file.name);
+        }
+        let Some(sheet) = sheets.into_iter().next() else {
+            continue;
+        };
+        let file = format!("{name}[{}]", sheet.trim());
+        *slot = Some(match workbook.worksheet_range(&sheet) {
+            Ok(range) => {
+                let (table, problems) = table(file, &range);
+                ReadFile { table, problems }
+            }
+            Err(error) => {
+                let message = format!("cannot read the sheet: {}", tidy(&error.to_string()));
+                let problem = Found::whole(Problem::error(&file, None, None, message));
+                ReadFile {
+                    table: RawTable::empty(file, Addressing::Cells),
+                    problems: vec![problem],
+                }
+            }
+        });
+    }
+    Ok(Folder { files, problems })
+}
+
+/// A message of calamine's in this crate's style: lowercase, no trailing
+/// period.
+fn tidy(message: &str) -> String {
+    let message = message.trim().trim_end_matches('.');
+    let mut chars = message.chars();
+    match (chars.next(), chars.next()) {
+        // An acronym (`XML`) keeps its case.
+        (Some(first), Some(second)) if !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(message.chars().skip(1))
+            .collect(),
+        _ => message.to_string(),
+    }
+}
+
+/// Reads one sheet's cells, reported as `file`, into a table.
+///
+/// The first row with anything in it is the header. A row whose cells in
+/// the table's columns are all empty is passed over; a row with an error
+/// cell (such as `#N/A`) is reported and left out. Cells right of the
+/// header are ignored with a warning, once per column.
+pub(crate) fn table(file: String, range: &Range<Data>) -> (RawTable, Vec<Found>) {
+    let mut table = RawTable::empty(file, Addressing::Cells);
+    let mut problems = Vec::new();
+    let Some((first_row, first_column)) = range.start() else {
+        return (table, problems);
+    };
+    let mut unnamed_reported: Vec<u32> = Vec::new();
+    for (row, cells) in (first_row..).zip(range.rows()) {
+        let line = row.saturating_add(1);
+        if table.header_line == 0 {
+            let mut names = RawRecord::with_capacity(line, cells.len(), 0);
+            let mut errors = Vec::new();
+            for (column, data) in (first_column..).zip(cells) {
+                match text(data) {
+                    Ok(text) => names.push(&text),
+                    Err(error) => {
+                        errors.push((column, error));
+                        names.push("");
+                    }
+                }
+            }
+            if names.is_blank() && errors.is_empty() {
+                continue;
+            }
+            names.drop_blank_tail(0);
+            table.header_line = line;
+            table.header = names
+                .cells()
+                .zip(first_column..)
+                .map(|(name, column)| HeaderCell {
+                    name: name.to_string(),
+                    column,
+                })
+                .collect();
+            for (column, error) in errors {
+                let message = error_message(&error);
+                problems.push(table.problem_at(Severity::Error, line, column, None, message));
+            }
+            continue;
+        }
+
+        let width = table.header.len();
+        let mut record = RawRecord::with_capacity(line, width, 0);
+        let mut errors = Vec::new();
+        for (index, data) in cells.iter().take(width).enumerate() {
+            match text(data) {
+                Ok(text) => record.push(&text),
+                Err(error) => {
+                    errors.push((index, error));
+                    record.push("");
+                }
+            }
+        }
+        for (column, data) in (first_column..).zip(cells).skip(width) {
+            let empty = matches!(text(data), Ok(text) if text.trim().is_empty());
+            if !empty && !unnamed_reported.contains(&column) {
+                unnamed_reported.push(column);
+                let message = format!(
+                    "column {} has no name in the header, so its cells are ignored",
+                    table.column_name(column)
+                );
+                let header_line = table.header_line;
+                problems.push(table.problem_at(
+                    Severity::Warning,
+                    header_line,
+                    column,
+                    None,
+                    message,
+                ));
+            }
+        }
+        if !errors.is_empty() {
+            for (index, error) in errors {
+                let column = table
+                    .header
+                    .get(index)
+                    .map(|h| h.name.as_str())
+                    .filter(|name| !name.is_empty());
+                problems.push(table.error(line, Some(index), column, error_message(&error)));
+            }
+            continue;
+        }
+        // The range is as wide as its widest row and the header is one of
+        // its rows, so the record has a cell for every header cell.
+        if !record.is_blank() {
+            table.records.push(record);
+        }
+    }
+    (table, problems)
+}
+
+/// What to say of a cell that shows the error `error`, such as `#N/A`.
+fn error_message(error: &str) -> String {
+    format!("the cell shows the error {error:?}; fix its formula or enter the value itself")
+}
+
+/// A cell as the text a CSV export would hold, or the error it shows (such
+/// as `#N/A`).
+fn text(data: &Data) -> Result<Cow<'_, str>, String> {
+    Ok(match data {
+        Data::Empty => Cow::Borrowed(""),
+        Data::String(text) => Cow::Borrowed(text),
+        Data::Int(number) => Cow::Owned(number.to_string()),
+        Data::Float(number) => Cow::Owned(number_text(*number)),
+        Data::Bool(true) => Cow::Borrowed("true"),
+        Data::Bool(false) => Cow::Borrowed("false"),
+        Data::DateTime(date) if date.is_datetime() => Cow::Owned(date_text(date)),
+        // A duration (`[h]:mm`) is a number of days; no fact is one.
+        Data::DateTime(duration) => Cow::Owned(number_text(duration.as_f64())),
+        Data::DateTimeIso(text) => Cow::Borrowed(iso_date(text)),
+        Data::DurationIso(text) => Cow::Borrowed(text),
+        Data::Error(error) => return Err(error.to_string()),
+    })
+}
+
+/// A number as text: a whole number without a fractional part (`2016`, not
+/// `2016.0`), since spreadsheets store every number as a float and years
+/// typed as numbers or Admiralty digits must read as a CSV export writes
+/// them; any other number as Rust prints it.
+fn number_text(number: f64) -> String {
+    // Below 2^53 every whole float is an exact integer, and the cast exact.
+    if number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0 {
+        (number as i64).to_string()
+    } else {
+        number.to_string()
+    }
+}
+
+/// A date cell as `YYYY-MM-DD`.
+///
+/// A time of day in the cell is dropped: facts are dated to the day at
+/// most, and the day is what the cell shows. A cell with a time but no date
+/// (a serial below 1 in the 1900 calendar, which calamine dates 1899-12-31)
+/// becomes the time, `HH:MM:SS`, which no date column accepts; a serial
+/// outside Excel's calendar (before 1900 or after 9999) stays a number.
+fn date_text(date: &ExcelDateTime) -> String {
+    let serial = date.as_f64();
+    // Checked before converting, which expects a serial in this range.
+    if !(0.0..2_958_466.0).contains(&serial) {
+        return number_text(serial);
+    }
+    let (year, month, day, hour, minute, second, _) = date.to_ymd_hms_milli();
+    if serial < 1.0 && (year, month, day) == (1899, 12, 31) {
+        format!("{hour:02}:{minute:02}:{second:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02}")
+    }
+}
+
+/// An ISO 8601 date or date-time cell (as `.ods` files and some `.xlsx`
+/// writers store dates) as its date, `YYYY-MM-DD`, dropping the time for
+/// the reason [`date_text`] gives; anything else, such as a time alone, as
+/// written.
+fn iso_date(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let dated = bytes.len() >= 10
+        && bytes.iter().take(10).enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+        && bytes.get(10).is_none_or(|b| !b.is_ascii_digit());
+    match text.get(..10) {
+        Some(date) if dated => date,
+        _ => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{CellErrorType, ExcelDateTimeType};
+
+    use super::*;
+
+    fn serial(value: f64) -> Data {
+        Data::DateTime(ExcelDateTime::new(
+            value,
+            ExcelDateTimeType::DateTime,
+            false,
+        ))
+    }
+
+    #[test]
+    fn cells_read_as_a_csv_export_writes_them() {
+        let cases = [
+            (Data::Empty, ""),
+            (Data::String(" Abu Bakr ".into()), " Abu Bakr "),
+            (Data::Int(2016), "2016"),
+            (Data::Float(2016.0), "2016"),
+            (Data::Float(-0.0), "0"),
+            (Data::Float(3.0), "3"),
+            (Data::Float(2.5), "2.5"),
+            (Data::Float(0.1 + 0.2), "0.30000000000000004"),
+            (Data::Float(1e20), "100000000000000000000"),
+            (Data::Float(2.5e-7), "0.00000025"),
+            (Data::Float(f64::NAN), "NaN"),
+            (Data::Bool(true), "true"),
+            (Data::Bool(false), "false"),
+            (serial(44880.0), "2022-11-15"),
+            (serial(44880.75), "2022-11-15"),
+            (serial(44_880.999_999_9), "2022-11-15"),
+            (serial(1.0), "1900-01-01"),
+            (serial(60.0), "1900-02-29"),
+            (serial(61.0), "1900-03-01"),
+            (serial(2_958_465.0), "9999-12-31"),
+            (serial(0.5), "12:00:00"),
+            (serial(0.0), "00:00:00"),
+            (serial(-1.0), "-1"),
+            (serial(3e6), "3000000"),
+            (serial(f64::INFINITY), "inf"),
+            (
+                Data::DateTime(ExcelDateTime::new(0.0, ExcelDateTimeType::DateTime, true)),
+                "1904-01-01",
+            ),
+            (
+                Data::DateTime(ExcelDateTime::new(1.5, ExcelDateTimeType::TimeDelta, false)),
+                "1.5",
+            ),
+            (Data::DateTimeIso("2022-11-15".into()), "2022-11-15"),
+            (
+                Data::DateTimeIso("2022-11-15T08:30:00".into()),
+                "2022-11-15",
+            ),
+            (Data::DateTimeIso("2022-11-15Z".into()), "2022-11-15"),
+            (Data::DateTimeIso("20221-11-15".into()), "20221-11-15"),
+            (Data::DateTimeIso("08:30:00".into()), "08:30:00"),
+            (Data::DateTimeIso("2022-1é".into()), "2022-1é"),
+            (Data::DurationIso("PT8H30M".into()), "PT8H30M"),
+        ];
+        for (data, expected) in cases {
+            assert_eq!(text(&data).as_deref(), Ok(expected), "{data:?}");
+        }
+        assert_eq!(
+            text(&Data::Error(CellErrorType::NA)),
+            Err("#N/A".to_string())
+        );
+    }
+
+    /// Reads a sheet given as rows of cells starting at `start` and shows
+    /// the table as `line: cell|cell` rows, then the problems.
+    #[track_caller]
+    fn check(start: (u32, u32), rows: Vec<Vec<Data>>, expected: &[&str]) {
+        let height = rows.len() as u32;
+        let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
+        let mut range = Range::new(start, (start.0 + height - 1, start.1 + width - 1));
+        for (r, row) in (start.0..).zip(rows) {
+            for (c, data) in (start.1..).zip(row) {
+                range.set_value((r, c), data);
+            }
+        }
+        let (table, problems) = table("book.xlsx[x]".into(), &range);
+        let mut got = Vec::new();
+        if table.header_line != 0 {
+            let names: Vec<_> = table
+                .header
+                .iter()
+                .map(|h| format!("{}={}", super::super::raw::column_letters(h.column), h.name))
+                .collect();
+            got.push(format!("{}: {}", table.header_line, names.join("|")));
+        }
+        for record in &table.records {
+            let cells: Vec<_> = record.cells().collect();
+            got.push(format!("{}: {}", record.line, cells.join("|")));
+        }
+        got.extend(problems.iter().map(|p| p.problem.to_string()));
+        assert_eq!(got, expected);
+    }
+
+    fn s(text: &str) -> Data {
+        Data::String(text.into())
+    }
+
+    #[test]
+    fn the_header_is_the_first_row_with_anything_in_it() {
+        check(
+            (1, 1),
+            vec![
+                vec![Data::Empty, Data::Empty, Data::Empty],
+                vec![s("member"), s(" Start "), Data::Empty],
+                vec![s("Abu Bakr"), serial(44880.0), Data::Empty],
+                vec![Data::Empty, s("  "), Data::Empty],
+                vec![s("x"), Data::Float(2016.0), Data::Empty],
+            ],
+            &["3: B=member|C=Start", "4: Abu Bakr|2022-11-15", "6: x|2016"],
+        );
+    }
+
+    #[test]
+    fn error_cells_are_reported_and_their_rows_left_out() {
+        check(
+            (0, 0),
+            vec![
+                vec![s("member"), Data::Error(CellErrorType::Ref), s("start")],
+                vec![s("A"), s("x"), Data::Error(CellErrorType::NA)],
+                vec![s("B"), s("y"), s("2016")],
+            ],
+            &[
+                "1: A=member|B=|C=start",
+                "3: B|y|2016",
+                "book.xlsx[x]!B1: the cell shows the error \"#REF!\"; fix its formula or enter the value itself",
+                "book.xlsx[x]!C2: column \"start\": the cell shows the error \"#N/A\"; fix its formula or enter the value itself",
+            ],
+        );
+    }
+
+    #[test]
+    fn cells_right_of_the_header_are_ignored_with_one_warning_per_column() {
+        check(
+            (0, 0),
+            vec![
+                vec![s("place"), Data::Empty, Data::Empty, Data::Empty],
+                vec![s("Mosul"), Data::Empty, s("note"), Data::Empty],
+                vec![
+                    s("Raqqa"),
+                    Data::Empty,
+                    s("more"),
+                    Data::Error(CellErrorType::NA),
+                ],
+                vec![Data::Empty, s("only here"), Data::Empty, Data::Empty],
+            ],
+            &[
+                "1: A=place",
+                "2: Mosul",
+                "3: Raqqa",
+                "book.xlsx[x]!C1: column C has no name in the header, so its cells are ignored",
+                "book.xlsx[x]!D1: column D has no name in the header, so its cells are ignored",
+                "book.xlsx[x]!B1: column B has no name in the header, so its cells are ignored",
+            ],
+        );
+    }
+
+    #[test]
+    fn an_empty_sheet_has_no_header() {
+        check((0, 0), vec![vec![Data::Empty]], &[]);
+        let (table, problems) = table("book.xlsx[x]".into(), &Range::empty());
+        assert!(table.is_empty() && problems.is_empty());
+    }
+
+    #[test]
+    fn calamine_messages_are_tidied() {
+        assert_eq!(
+            tidy("Zip error: invalid Zip archive."),
+            "zip error: invalid Zip archive"
+        );
+        assert_eq!(tidy("XML error"), "XML error");
+        assert_eq!(tidy(""), "");
+    }
+
+    #[test]
+    fn workbooks_are_known_by_their_extension_in_any_case() {
+        let kinds: Vec<_> = ["a.xlsx", "b.XLSM", "c.xlsb", "d.Xls", "e.ods", "f.csv", "g"]
+            .into_iter()
+            .map(|name| Kind::of(Path::new(name)))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                Some(Kind::Xlsx),
+                Some(Kind::Xlsx),
+                Some(Kind::Xlsb),
+                Some(Kind::Xls),
+                Some(Kind::Ods),
+                None,
+                None
+            ]
+        );
+    }
+}
