@@ -8,4 +8,5 @@
 mod cases;
 mod errors;
 mod explain;
+mod order;
 mod support;
