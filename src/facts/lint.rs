@@ -60,8 +60,8 @@ fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
     for &symbol in &symbols {
         let key = name_key(facts.names.resolve(*symbol));
         let chars: Vec<char> = key.chars().collect();
-        if chars.len() < 4 {
-            continue; // short names (IS, HTS) differ by one letter legitimately
+        if !compared(&chars) {
+            continue;
         }
         let mut variants = HashSet::new();
         variants.insert(key.clone());
@@ -85,7 +85,7 @@ fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
         };
         let key = name_key(facts.names.resolve(*symbol));
         let chars: Vec<char> = key.chars().collect();
-        if chars.len() < 4 {
+        if !compared(&chars) {
             continue;
         }
         let mut candidates: Vec<Symbol> = (0..=chars.len())
@@ -123,6 +123,18 @@ fn near_duplicate_names(facts: &Facts, warnings: &mut Vec<Problem>) {
         ));
     }
 }
+
+/// Whether a name's key is compared with others for near duplicates. Short
+/// names (IS, HTS) differ by one letter legitimately. A name's index
+/// entries cost the square of its length, so a cell holding a pasted
+/// paragraph (a spreadsheet allows 32,767 characters) would cost a
+/// billion; no name is that long.
+fn compared(key: &[char]) -> bool {
+    (4..=LONGEST_COMPARED).contains(&key.len())
+}
+
+/// The longest name compared for near duplicates, in characters.
+const LONGEST_COMPARED: usize = 100;
 
 /// Mergers that lead from a group back to itself.
 fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cases;
+mod check;
 mod errors;
 mod explain;
 mod order;
