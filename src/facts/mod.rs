@@ -187,7 +187,31 @@ pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
         let warnings = lint::lint(&facts);
         problems.extend(warnings.iter().cloned());
         facts.warnings.extend(warnings);
+        in_file_and_line_order(&mut facts.warnings);
         facts
     });
+    in_file_and_line_order(&mut problems);
     Ok((facts, problems))
+}
+
+/// Sorts the loader's problems and the lint's warnings into one list, as
+/// the loader orders its own: the folder's first, then by file in schema
+/// order, then by line. The sort is stable, so the problems of one line
+/// keep their order (by column, the loader's before the lint's).
+fn in_file_and_line_order(problems: &mut [Problem]) {
+    let rank = |file: &str| {
+        let path = Path::new(file);
+        let is_csv = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase());
+        match stem {
+            Some(stem) if is_csv => crate::schema::FILES
+                .iter()
+                .position(|f| f.name == stem)
+                .map_or(0, |i| i + 1),
+            _ => 0,
+        }
+    };
+    problems.sort_by_cached_key(|p| (rank(&p.file), p.line.unwrap_or(0)));
 }

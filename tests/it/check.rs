@@ -37,6 +37,28 @@ fn check(files: &[(&str, &str)], code: i32, expected: &str) {
 }
 
 #[test]
+fn lint_warnings_come_in_file_and_line_order_with_the_loaders() {
+    check(
+        &[
+            ("sources.csv", SOURCES),
+            (
+                "membership.csv",
+                "member,group,source\n\
+                 Jasim Ali,Cell,s1\n\
+                 Jasim Ali,Cell,s2\n\
+                 Jassim Ali,Cell,s1\n\
+                 Bob,Cell,s1\n\
+                 Bob,Cell,s1\n",
+            ),
+        ],
+        0,
+        "warning: facts/membership.csv:4: column \"member\": \"Jassim Ali\" appears once and nearly matches \"Jasim Ali\" (2 uses); if they are the same, add an alias to aliases.csv\n\
+         warning: facts/membership.csv:6: this row repeats line 5 exactly\n\
+         facts: no errors, 2 warnings\n",
+    );
+}
+
+#[test]
 fn names_as_long_as_a_cell_allows_are_checked_quickly() {
     // Two names one letter apart would be warned of, but names this long
     // (Excel allows 32,767 characters in a cell) are pasted text, not
