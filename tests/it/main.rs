@@ -10,4 +10,5 @@ mod check;
 mod errors;
 mod explain;
 mod order;
+mod properties;
 mod support;
