@@ -71,3 +71,99 @@ fn names_as_long_as_a_cell_allows_are_checked_quickly() {
         "facts: no problems\n",
     );
 }
+
+#[test]
+fn each_error_is_pinned_and_exits_1() {
+    let membership = |row: &str| format!("member,group,start,end,source,confidence\n{row}\n");
+    let cases: &[(&str, &str)] = &[
+        (
+            "Ann,Cell,03/04/2022,,s1,",
+            "error: facts/membership.csv:2: column \"start\": \"03/04/2022\" is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD\n",
+        ),
+        (
+            "Ann,Cell,,2022/11/15,s1,",
+            "error: facts/membership.csv:2: column \"end\": \"2022/11/15\" is not a date; write it with dashes: \"2022-11-15\"\n",
+        ),
+        (
+            "Ann,Cell,15 Nov 2022,,s1,",
+            "error: facts/membership.csv:2: column \"start\": \"15 Nov 2022\" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD\n",
+        ),
+        (
+            "Ann,Cell,2022-02-29,,s1,",
+            "error: facts/membership.csv:2: column \"start\": \"2022-02-29\" is no such date; write YYYY, YYYY-MM or YYYY-MM-DD\n",
+        ),
+        (
+            "Ann,Cell,2022-03,2021,s1,",
+            "error: facts/membership.csv:2: column \"end\": \"2021\" is before the start \"2022-03\"\n",
+        ),
+        (
+            "Ann,Cell,,,s3,",
+            "error: facts/membership.csv:2: column \"source\": unknown source \"s3\"\n",
+        ),
+        (
+            "Ann,Cell,,,s1;the-new-arab,",
+            "error: facts/membership.csv:2: column \"source\": unknown source \"the-new-arab\"\n",
+        ),
+        (
+            "Ann,Cell,,,s1,likely",
+            "error: facts/membership.csv:2: column \"confidence\": \"likely\" is not a confidence; write confirmed, probable, possible, doubtful, improbable, or an Admiralty digit 1–5\n",
+        ),
+        (
+            ",Cell,,,s1,",
+            "error: facts/membership.csv:2: column \"member\": a value is required\n",
+        ),
+        (
+            "Ann,Cell,,,,",
+            "error: facts/membership.csv:2: column \"source\": a value is required\n",
+        ),
+        (
+            "Ann,Cell,2022,s1",
+            "error: facts/membership.csv:2: 4 fields where the header has 6\n",
+        ),
+        (
+            "Ann,Cell,,,s1,,,x",
+            "error: facts/membership.csv:2: 8 fields where the header has 6\n",
+        ),
+    ];
+    for (row, expected) in cases {
+        check(
+            &[
+                ("sources.csv", SOURCES),
+                ("membership.csv", &membership(row)),
+            ],
+            1,
+            &format!("{expected}facts: 1 error, no warnings\n"),
+        );
+    }
+    check(
+        &[
+            ("sources.csv", "id\ntna-2022-11\n"),
+            ("mergers.csv", "from,kind,source\nA,merger,tna-2022-12\n"),
+        ],
+        1,
+        "error: facts/mergers.csv:1: the required column \"into\" is missing\n\
+         error: facts/mergers.csv:2: column \"source\": unknown source \"tna-2022-12\"; did you mean \"tna-2022-11\"?\n\
+         facts: 2 errors, no warnings\n",
+    );
+}
+
+#[test]
+fn text_that_is_not_utf8_is_an_error_that_says_how_to_save_it() {
+    let files: &[(&str, &[u8])] = &[
+        ("sources.csv", SOURCES.as_bytes()),
+        // "Général" and "Saïd" as Excel saves them in Windows-1252.
+        (
+            "entities.csv",
+            b"name,kind\nG\xe9n\xe9ral,person\nSa\xefd,person\n",
+        ),
+        ("places.csv", b"\xFF\xFEp\x00l\x00a\x00c\x00e\x00"),
+    ];
+    let (stdout, code) = run_check(files, &[]);
+    assert_eq!(
+        stdout,
+        "error: facts/entities.csv:2: column \"name\": \"G\u{fffd}n\u{fffd}ral\" is not UTF-8 text, nor is text on 1 later line; save the file as UTF-8 (in Excel: CSV UTF-8)\n\
+         error: facts/places.csv: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)\n\
+         facts: 2 errors, no warnings\n"
+    );
+    assert_eq!(code, 1);
+}
