@@ -167,3 +167,83 @@ fn text_that_is_not_utf8_is_an_error_that_says_how_to_save_it() {
     );
     assert_eq!(code, 1);
 }
+
+#[test]
+fn each_warning_is_pinned_and_exits_0() {
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("membership.csv", "member,group,strat,source\nAnn,Cell,2022,s1\n")],
+            "warning: facts/membership.csv:1: column \"strat\" is not a column of membership.csv; did you mean \"start\"?\n",
+        ),
+        (
+            &[("membership.csv", "member,group,comment,source\nAnn,Cell,x,s1\n")],
+            "warning: facts/membership.csv:1: column \"comment\" is not a column of membership.csv; rename it \"x_comment\" if it is your own\n",
+        ),
+        (
+            &[("memberships.csv", "member,group,source\nAnn,Cell,s1\n")],
+            "warning: facts: memberships.csv is not a fact file; did you mean membership.csv?\n",
+        ),
+        (
+            &[("budget.csv", "item,cost\nfuel,100\n")],
+            "warning: facts: budget.csv is not a fact file, so it is ignored\n",
+        ),
+        (
+            &[(
+                "membership.csv",
+                "member,group,source\nJasim,Cell,s1\nJasim,Cell,s2\nJassim,Cell,s1\n",
+            )],
+            "warning: facts/membership.csv:4: column \"member\": \"Jassim\" appears once and nearly matches \"Jasim\" (2 uses); if they are the same, add an alias to aliases.csv\n",
+        ),
+        (
+            &[("mergers.csv", "from,into,source\nRed Front,Blue Front,s1\nBlue Front,Green Front,s1\nGreen Front,Red Front,s2\n")],
+            "warning: facts/mergers.csv:2: mergers form a cycle: Blue Front → Green Front → Red Front → Blue Front (lines 2, 3, 4); check the direction of these rows\n",
+        ),
+        (
+            &[("places.csv", "place,within,kind\nSyria,,country\nDaraa,Syria,\n")],
+            "warning: facts/places.csv:3: column \"kind\": place \"Daraa\" has no kind, so it counts as a locality; give it one (country, governorate, district, subdistrict, region, city, town, village, camp, neighbourhood, site)\n",
+        ),
+        (
+            &[("places.csv", "place,within,kind\nSyria,,country\nDaraa,,governorate\n")],
+            "warning: facts/places.csv:3: column \"within\": place \"Daraa\" is not placed within anything\n",
+        ),
+        (
+            &[("locations.csv", "entity,place,source\nAnn,Nawa,s1\n")],
+            "warning: facts/locations.csv:2: column \"place\": place \"Nawa\" is not in places.csv, so nothing is known of its kind or where it lies\n",
+        ),
+        (
+            &[
+                ("entities.csv", "name,kind\nAbu Omar,person\n"),
+                ("membership.csv", "member,group,source\nAnn,Abu Omar,s1\n"),
+            ],
+            "warning: facts/membership.csv:2: column \"group\": \"Abu Omar\" is a person in entities.csv but is used here as a group\n",
+        ),
+        (
+            &[("membership.csv", "member,group,source\nAnn,Cell,s1\nBob,Cell,s1\n Ann , Cell ,s1\n")],
+            "warning: facts/membership.csv:4: this row repeats line 2 exactly\n",
+        ),
+    ];
+    for (files, expected) in cases {
+        let mut files = files.to_vec();
+        files.insert(0, ("sources.csv", SOURCES));
+        check(
+            &files,
+            0,
+            &format!("{expected}facts: no errors, 1 warning\n"),
+        );
+    }
+}
+
+#[test]
+fn the_analysts_own_columns_are_never_warned_about() {
+    check(
+        &[
+            ("sources.csv", "id,Notes,x_checked_by\ns1,,\n"),
+            (
+                "membership.csv",
+                "member,group,source, NOTES ,X_Analyst,x_\nAnn,Cell,s1,seen twice,RB,\n",
+            ),
+        ],
+        0,
+        "facts: no problems\n",
+    );
+}
