@@ -1,6 +1,6 @@
 //! Warnings that need the whole folder rather than one row: near-duplicate
 //! names, cycles of mergers, places without a kind or a parent, and
-//! entities declared people but used as groups.
+//! entities that are both a person and a group.
 //!
 //! These never stop inference; they point at likely mistakes. Every pass is
 //! linear or near-linear in the rows, so `silsila check` stays fast on
@@ -19,7 +19,7 @@ pub fn lint(facts: &Facts) -> Vec<Problem> {
     near_duplicate_names(facts, &mut warnings);
     merger_cycles(facts, &mut warnings);
     places(facts, &mut warnings);
-    people_used_as_groups(facts, &mut warnings);
+    people_and_groups(facts, &mut warnings);
     warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
     warnings
 }
@@ -262,19 +262,43 @@ fn places(facts: &Facts, warnings: &mut Vec<Problem>) {
     }
 }
 
-/// Entities that entities.csv calls a person but rows use as a group.
-fn people_used_as_groups(facts: &Facts, warnings: &mut Vec<Problem>) {
+/// Entities that entities.csv calls both a person and a group (on two rows,
+/// or through an alias), and entities it calls a person but rows use as a
+/// group. The rules would take such an entity as both.
+fn people_and_groups(facts: &Facts, warnings: &mut Vec<Problem>) {
     let mut people = HashSet::new();
     if let Some(table) = facts.table("entities") {
+        // The first line on which each entity is given each of the kinds.
+        let mut first: HashMap<(Symbol, &str), u32> = HashMap::new();
         for row in &table.rows {
-            if let (Some(Value::Name(name)), Some(Value::Name(kind))) =
+            let (Some(Value::Name(name)), Some(Value::Name(kind))) =
                 (row.values.first(), row.values.get(1))
-            {
-                if facts.names.resolve(*kind) == "person" {
-                    people.insert(*name);
-                }
+            else {
+                continue;
+            };
+            let kind = facts.names.resolve(*kind);
+            let other = match kind {
+                "person" => "group",
+                "group" => "person",
+                _ => continue,
+            };
+            if kind == "person" {
+                people.insert(*name);
+            }
+            first.entry((*name, kind)).or_insert(row.origin.line);
+            if let Some(line) = first.get(&(*name, other)) {
+                warnings.push(warning(
+                    &row.origin,
+                    Some("kind"),
+                    format!(
+                        "{:?} is a {other} on line {line} but a {kind} here; give it one kind",
+                        facts.names.resolve(*name)
+                    ),
+                ));
             }
         }
+        // One called a group too is warned of above, not at every use.
+        people.retain(|name| !first.contains_key(&(*name, "group")));
     }
     let mut reported = HashSet::new();
     let as_group: [(&str, &[usize]); 2] = [("membership", &[1]), ("mergers", &[0, 1])];

@@ -211,6 +211,19 @@ fn each_warning_is_pinned_and_exits_0() {
             "warning: facts/locations.csv:2: column \"place\": place \"Nawa\" is not in places.csv, so nothing is known of its kind or where it lies\n",
         ),
         (
+            &[("entities.csv", "name,kind\nAbu Omar,person\nAbu Omar,group\n")],
+            "warning: facts/entities.csv:3: column \"kind\": \"Abu Omar\" is a person on line 2 but a group here; give it one kind\n",
+        ),
+        (
+            // Through an alias, and used as a group: one warning, not two.
+            &[
+                ("aliases.csv", "alias,name\nOmar's men,Abu Omar\n"),
+                ("entities.csv", "name,kind\nAbu Omar,person\nOmar's men,group\n"),
+                ("membership.csv", "member,group,source\nAnn,Omar's men,s1\n"),
+            ],
+            "warning: facts/entities.csv:3: column \"kind\": \"Abu Omar\" is a person on line 2 but a group here; give it one kind\n",
+        ),
+        (
             &[
                 ("entities.csv", "name,kind\nAbu Omar,person\n"),
                 ("membership.csv", "member,group,source\nAnn,Abu Omar,s1\n"),
