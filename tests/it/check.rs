@@ -180,6 +180,14 @@ fn each_warning_is_pinned_and_exits_0() {
             "warning: facts/membership.csv:1: column \"comment\" is not a column of membership.csv; rename it \"x_comment\" if it is your own\n",
         ),
         (
+            // "start" is there already, so "strat" is not taken for it.
+            &[(
+                "membership.csv",
+                "member,group,start,strat,source\nAnn,Cell,2022,2021,s1\n",
+            )],
+            "warning: facts/membership.csv:1: column \"strat\" is not a column of membership.csv; rename it \"x_strat\" if it is your own\n",
+        ),
+        (
             &[("memberships.csv", "member,group,source\nAnn,Cell,s1\n")],
             "warning: facts: memberships.csv is not a fact file; did you mean membership.csv?\n",
         ),
@@ -259,4 +267,271 @@ fn the_analysts_own_columns_are_never_warned_about() {
         0,
         "facts: no problems\n",
     );
+}
+
+/// A small folder, as rows of cells: a lineage, a current cell, a member
+/// and a co-location, with lists of sources and a title with a comma.
+const SHEETS: &[(&str, &[&[&str]])] = &[
+    (
+        "sources.csv",
+        &[
+            &["id", "publisher", "title", "date"],
+            &["s1", "The New Arab", "Remnants, revisited", "2022-11"],
+            &["s2", "North Press", "", "2022-10"],
+        ],
+    ),
+    (
+        "mergers.csv",
+        &[
+            &["from", "into", "kind", "date", "source", "confidence"],
+            &[
+                "Yarmouk Martyrs Brigade",
+                "Khalid ibn al-Walid Army",
+                "merger",
+                "2016",
+                "s1",
+                "confirmed",
+            ],
+            &[
+                "Khalid ibn al-Walid Army",
+                "Yusuf Nabulsi's cell",
+                "remnant",
+                "",
+                "s1;s2",
+                "probable",
+            ],
+        ],
+    ),
+    (
+        "membership.csv",
+        &[
+            &["member", "group", "role", "start", "end", "source"],
+            &[
+                "Yusuf Nabulsi",
+                "Yusuf Nabulsi's cell",
+                "leader",
+                "2022",
+                "",
+                "s1;s2",
+            ],
+        ],
+    ),
+    (
+        "places.csv",
+        &[
+            &["place", "within", "kind"],
+            &["Syria", "", "country"],
+            &["Daraa Governorate", "Syria", "governorate"],
+            &["Jasim", "Daraa Governorate", "town"],
+        ],
+    ),
+    (
+        "locations.csv",
+        &[
+            &["entity", "place", "start", "end", "source"],
+            &["Yusuf Nabulsi's cell", "Jasim", "2022", "2022", "s1"],
+            &["Abu Omar", "Jasim", "2022-06", "2022-12", "s2"],
+        ],
+    ),
+];
+
+/// How a spreadsheet might write [`SHEETS`].
+struct Dialect {
+    name: &'static str,
+    delimiter: char,
+    line_end: &'static str,
+    bom: bool,
+    /// Quote every cell, not only those that need it.
+    quote_all: bool,
+    /// What becomes of each header name.
+    header: fn(&str) -> String,
+    /// What becomes of each data cell.
+    cell: fn(&str) -> String,
+    /// Empty columns after each row and empty rows after the last.
+    trailing: bool,
+}
+
+const PLAIN: Dialect = Dialect {
+    name: "plain",
+    delimiter: ',',
+    line_end: "\n",
+    bom: false,
+    quote_all: false,
+    header: str::to_string,
+    cell: str::to_string,
+    trailing: false,
+};
+
+fn write_sheet(rows: &[&[&str]], dialect: &Dialect) -> String {
+    let quote = |cell: String| {
+        let special = |c: char| c == dialect.delimiter || c == '"' || c == '\n' || c == '\r';
+        if dialect.quote_all || cell.contains(special) {
+            format!("\"{}\"", cell.replace('"', "\"\""))
+        } else {
+            cell
+        }
+    };
+    let mut out = String::new();
+    if dialect.bom {
+        out.push('\u{feff}');
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let change = if i == 0 { dialect.header } else { dialect.cell };
+        let cells: Vec<String> = row.iter().map(|c| quote(change(c))).collect();
+        out.push_str(&cells.join(&dialect.delimiter.to_string()));
+        if dialect.trailing {
+            out.push_str(&dialect.delimiter.to_string().repeat(2));
+        }
+        out.push_str(dialect.line_end);
+    }
+    if dialect.trailing {
+        let empty = dialect.delimiter.to_string().repeat(rows[0].len() + 2);
+        out.push_str(&format!("{empty}{end}{end} {end}", end = dialect.line_end));
+    }
+    out
+}
+
+/// `silsila infer --format json` on [`SHEETS`] written in `dialect`, after
+/// checking that `silsila check` finds nothing wrong with them.
+fn infer_dialect(dialect: &Dialect) -> String {
+    let files: Vec<(&str, String)> = SHEETS
+        .iter()
+        .map(|(name, rows)| (*name, write_sheet(rows, dialect)))
+        .collect();
+    let bytes: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+    let (stdout, code) = run_check(&bytes, &[]);
+    assert_eq!(
+        (stdout.as_str(), code),
+        ("facts: no problems\n", 0),
+        "check of the {} dialect",
+        dialect.name
+    );
+    let folder = Scratch::new(&format!("dialect-{}", dialect.name));
+    for (name, text) in &files {
+        folder.write(name, text);
+    }
+    let run = silsila(&["infer", "--facts", folder.path(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}: {}", dialect.name, run.stderr);
+    run.stdout
+}
+
+#[test]
+fn spreadsheet_dialects_read_as_plain_csv() {
+    let plain = infer_dialect(&PLAIN);
+    let json: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    for relation in [
+        "descends_from",
+        "current_descendant",
+        "lineage_member",
+        "co_located",
+    ] {
+        assert!(
+            !json[relation].as_array().unwrap().is_empty(),
+            "the plain folder concludes some {relation}"
+        );
+    }
+    let dialects = [
+        Dialect {
+            name: "bom",
+            bom: true,
+            ..PLAIN
+        },
+        Dialect {
+            name: "crlf",
+            line_end: "\r\n",
+            ..PLAIN
+        },
+        Dialect {
+            name: "semicolon",
+            delimiter: ';',
+            ..PLAIN
+        },
+        Dialect {
+            name: "tab",
+            delimiter: '\t',
+            ..PLAIN
+        },
+        Dialect {
+            name: "trailing",
+            trailing: true,
+            ..PLAIN
+        },
+        Dialect {
+            name: "header-case",
+            header: |name| format!("  {}  ", name.to_uppercase()),
+            ..PLAIN
+        },
+        Dialect {
+            name: "quoted",
+            quote_all: true,
+            cell: |cell| cell.replace(' ', "\n"),
+            ..PLAIN
+        },
+        Dialect {
+            name: "excel-semicolon",
+            delimiter: ';',
+            line_end: "\r\n",
+            bom: true,
+            quote_all: true,
+            header: |name| format!(" {name} "),
+            cell: |cell| cell.replacen(' ', "\r\n", 1),
+            trailing: true,
+        },
+    ];
+    for dialect in &dialects {
+        assert_eq!(
+            infer_dialect(dialect),
+            plain,
+            "the {} dialect",
+            dialect.name
+        );
+    }
+}
+
+#[test]
+fn the_shipped_facts_are_clean() {
+    let run = silsila(&["check"]);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str(), run.code),
+        ("facts: no problems\n", "", 0)
+    );
+}
+
+#[test]
+fn json_lists_every_problem_with_its_place() {
+    let files: &[(&str, &[u8])] = &[
+        ("sources.csv", SOURCES.as_bytes()),
+        (
+            "membership.csv",
+            b"member,group,strat,source,confidence\nAnn,Cell,2022,s1,likely\n",
+        ),
+    ];
+    let (stdout, code) = run_check(files, &["--format", "json"]);
+    assert_eq!(
+        stdout,
+        r#"{
+  "errors": 1,
+  "warnings": 1,
+  "problems": [
+    {
+      "severity": "warning",
+      "file": "facts/membership.csv",
+      "line": 1,
+      "cell": null,
+      "column": null,
+      "message": "column \"strat\" is not a column of membership.csv; did you mean \"start\"?"
+    },
+    {
+      "severity": "error",
+      "file": "facts/membership.csv",
+      "line": 2,
+      "cell": null,
+      "column": "confidence",
+      "message": "\"likely\" is not a confidence; write confirmed, probable, possible, doubtful, improbable, or an Admiralty digit 1–5"
+    }
+  ]
+}
+"#
+    );
+    assert_eq!(code, 1);
 }
