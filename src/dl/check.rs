@@ -322,6 +322,11 @@ impl Scope<'_> {
 
     /// Binds or checks the type of a term used where `ty` is expected.
     fn unify(&mut self, term: &Term, ty: &str, loc: &Loc, place: &str) -> Result<(), RuleError> {
+        if !TYPES.contains(&ty) {
+            // Reported at the declaration; comparing with it here would
+            // only repeat that as nonsense ("column x of d is an entiy").
+            return Ok(());
+        }
         match term {
             Term::Var(name) => match self.types.get(name) {
                 Some(known) if known != ty => Err(self.error(
@@ -813,6 +818,16 @@ mod tests {
                 "rules/t.dl:8: in rule \"r2\": relation \"e\" has 1 column but the rule gives 2",
                 "rules/t.dl:10: in rule \"r3\": relation \"e\" has 1 column but is used with 2",
             ],
+        );
+    }
+
+    #[test]
+    fn a_misspelt_type_is_reported_once_where_it_is_declared() {
+        check(
+            ".output d(group: entity, ancestor: entiy)\n\
+             % r1: uses the column\n\
+             d(g, a) :- mergers(a, g, _, _).\n",
+            &["rules/t.dl:3: column \"ancestor\" has unknown type \"entiy\"; types are entity, place, event, word, date"],
         );
     }
 
