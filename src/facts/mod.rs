@@ -32,6 +32,8 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 pub use confidence::{Confidence, Grade, Reliability};
 pub use date::Date;
 pub use names::{Interner, Symbol};
@@ -183,35 +185,27 @@ pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
     let vocabulary = &crate::rules::rules()?.constants;
     let report = load::report(path, vocabulary)?;
     let mut problems = report.problems;
+    let ranks = report.file_ranks;
     let facts = report.facts.map(|mut facts| {
         let warnings = lint::lint(&facts);
         problems.extend(warnings.iter().cloned());
         facts.warnings.extend(warnings);
-        in_file_and_line_order(&mut facts.warnings);
+        in_file_and_line_order(&mut facts.warnings, &ranks);
         facts
     });
-    in_file_and_line_order(&mut problems);
+    in_file_and_line_order(&mut problems, &ranks);
     Ok((facts, problems))
 }
 
-/// Sorts the loader's problems and the lint's warnings into one list, as
-/// the loader orders its own: the folder's first, then by file in schema
-/// order, then by line. The sort is stable, so the problems of one line
-/// keep their order (by column, the loader's before the lint's).
-fn in_file_and_line_order(problems: &mut [Problem]) {
-    let rank = |file: &str| {
-        let path = Path::new(file);
-        let is_csv = path
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-        let stem = path.file_stem().map(|s| s.to_string_lossy().to_lowercase());
-        match stem {
-            Some(stem) if is_csv => crate::schema::FILES
-                .iter()
-                .position(|f| f.name == stem)
-                .map_or(0, |i| i + 1),
-            _ => 0,
-        }
-    };
-    problems.sort_by_cached_key(|p| (rank(&p.file), p.line.unwrap_or(0)));
+/// Sorts the loader's problems and the lint's warnings into one list, in
+/// the loader's order: the folder's first, then file by file as the loader
+/// ranks them, then by line. The sort is stable, so the problems of one
+/// line keep their order (by column, the loader's before the lint's).
+fn in_file_and_line_order(problems: &mut [Problem], ranks: &FxHashMap<String, usize>) {
+    problems.sort_by_key(|p| {
+        (
+            ranks.get(&p.file).copied().unwrap_or(0),
+            p.line.unwrap_or(0),
+        )
+    });
 }
