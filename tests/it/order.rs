@@ -14,7 +14,7 @@ use proptest::test_runner::{TestCaseError, TestError, TestRunner};
 use crate::support::{csv_files, fact_folders, proptest_config, silsila, Scratch};
 
 /// Shuffles per folder; each is one run of the binary.
-const SHUFFLES: u32 = 6;
+const SHUFFLES: u32 = 12;
 
 /// One CSV file, parsed: its header and its data records.
 struct Sheet {
