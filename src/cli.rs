@@ -321,7 +321,8 @@ impl Progress for Terminal {
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         self.bar.set_message(name.to_string());
-        self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.bar
+            .enable_steady_tick(std::time::Duration::from_millis(120));
     }
 }
 

@@ -121,6 +121,14 @@ impl Checked {
     }
 }
 
+/// `1 column`, `4 columns`.
+fn column_count(count: usize) -> String {
+    match count {
+        1 => "1 column".to_string(),
+        n => format!("{n} columns"),
+    }
+}
+
 /// Parses and checks rules files given as (display path, text) pairs.
 pub fn compile(files: &[(&str, &str)]) -> Result<Checked, Vec<RuleError>> {
     let (program, mut errors) = super::syntax::parse(files);
@@ -314,6 +322,11 @@ impl Scope<'_> {
 
     /// Binds or checks the type of a term used where `ty` is expected.
     fn unify(&mut self, term: &Term, ty: &str, loc: &Loc, place: &str) -> Result<(), RuleError> {
+        if !TYPES.contains(&ty) {
+            // Reported at the declaration; comparing with it here would
+            // only repeat that as nonsense ("column x of d is an entiy").
+            return Ok(());
+        }
         match term {
             Term::Var(name) => match self.types.get(name) {
                 Some(known) if known != ty => Err(self.error(
@@ -419,9 +432,9 @@ fn check_rule(
                     return Err(scope.error(
                         &atom.loc,
                         format!(
-                            "relation {:?} has {} columns but is used with {}",
+                            "relation {:?} has {} but is used with {}",
                             atom.name,
-                            columns.len(),
+                            column_count(columns.len()),
                             atom.terms.len()
                         ),
                     ));
@@ -541,7 +554,8 @@ fn check_rule(
                         return Err(scope.error(
                             loc,
                             format!(
-                                "variable {unbound} must be bound earlier in the body before {op}"
+                                "variable {} must be bound earlier in the body before \"{op}\"",
+                                unbound.quoted()
                             ),
                         ));
                     }
@@ -564,9 +578,9 @@ fn check_rule(
         return Err(scope.error(
             &rule.head.loc,
             format!(
-                "relation {:?} has {} columns but the rule gives {}",
+                "relation {:?} has {} but the rule gives {}",
                 relation.name,
-                relation.columns.len(),
+                column_count(relation.columns.len()),
                 rule.head.terms.len()
             ),
         ));
@@ -785,6 +799,35 @@ mod tests {
                 "rules/t.dl:18: rule name \"r6\" is already used at rules/t.dl:16",
                 "rules/t.dl:19: input \"membership\" must be declared as membership(member: entity, group: entity, role: word, start: date, end: date), as the fact schema reads it",
             ],
+        );
+    }
+
+    #[test]
+    fn quotes_variables_and_counts_columns() {
+        check(
+            ".output d(group: entity, ancestor: entity)\n\
+             .decl e(group: entity)\n\
+             % r1: compares a variable not yet bound\n\
+             d(g, a) :- mergers(a, g, _, _), z != a.\n\
+             % r2: too many columns\n\
+             e(g, g) :- mergers(g, _, _, _).\n\
+             % r3: too few\n\
+             d(g, g) :- e(g, g).\n",
+            &[
+                "rules/t.dl:6: in rule \"r1\": variable \"z\" must be bound earlier in the body before \"!=\"",
+                "rules/t.dl:8: in rule \"r2\": relation \"e\" has 1 column but the rule gives 2",
+                "rules/t.dl:10: in rule \"r3\": relation \"e\" has 1 column but is used with 2",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_misspelt_type_is_reported_once_where_it_is_declared() {
+        check(
+            ".output d(group: entity, ancestor: entiy)\n\
+             % r1: uses the column\n\
+             d(g, a) :- mergers(a, g, _, _).\n",
+            &["rules/t.dl:3: column \"ancestor\" has unknown type \"entiy\"; types are entity, place, event, word, date"],
         );
     }
 

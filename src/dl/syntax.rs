@@ -98,6 +98,18 @@ pub enum Term {
     Str(String),
 }
 
+impl Term {
+    /// The term as an error message quotes it: `"group"`, `"_"`,
+    /// `"merger"`.
+    pub fn quoted(&self) -> String {
+        match self {
+            Term::Var(name) => format!("{name:?}"),
+            Term::Wildcard => "\"_\"".to_string(),
+            Term::Str(text) => format!("{text:?}"),
+        }
+    }
+}
+
 impl fmt::Display for Term {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -291,7 +303,7 @@ impl fmt::Display for Token {
             Token::Ne => f.write_str("\"!=\""),
             Token::Lt => f.write_str("\"<\""),
             Token::Underscore => f.write_str("\"_\""),
-            Token::Unexpected(c) => write!(f, "{c:?}"),
+            Token::Unexpected(c) => write!(f, "{:?}", c.to_string()),
             Token::UnterminatedStr => f.write_str("a string with no closing quote"),
         }
     }
@@ -709,7 +721,10 @@ impl<'a> Parser<'a> {
             Some(Token::Lt) => CmpOp::Lt,
             _ => {
                 self.position -= 1;
-                return self.error(format!("expected \"=\", \"!=\" or \"<\" after {left}"));
+                return self.error(format!(
+                    "expected \"=\", \"!=\" or \"<\" after {}",
+                    left.quoted()
+                ));
             }
         };
         let call_follows = matches!(
@@ -786,6 +801,20 @@ mod tests {
                 "rules/t.dl:7: expected a variable, \"_\" or a quoted string, found \".\"",
                 "rules/t.dl:8: unknown directive \".inptu\"; expected .input, .decl or .output",
                 "rules/t.dl:10: expected a variable, \"_\" or a quoted string, found a string with no closing quote",
+            ],
+        );
+    }
+
+    #[test]
+    fn quotes_what_it_found_and_what_it_follows() {
+        check(
+            "% a: b\nr(x) :- s(x), x y.\n\
+             % c: d\nr(x) :- s(x), \"k\" ? x.\n\
+             \u{feff}r(x).\n",
+            &[
+                "rules/t.dl:2: expected \"=\", \"!=\" or \"<\" after \"x\"",
+                "rules/t.dl:4: expected \"=\", \"!=\" or \"<\" after \"k\"",
+                "rules/t.dl:5: expected a declaration (.input, .decl, .output) or a rule, found \"\\u{feff}\"",
             ],
         );
     }

@@ -35,17 +35,23 @@ pub enum DateError {
     Ambiguous,
     /// Of the right form but no such day, such as `2022-02-30`.
     NoSuchDay,
+    /// Year first, as it should be, but with slashes or dots for dashes
+    /// (`2022/04/03`); holds the date as it should be written.
+    Separators(String),
 }
 
 impl fmt::Display for DateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            DateError::Form => "is not a date; write YYYY, YYYY-MM or YYYY-MM-DD",
-            DateError::Ambiguous => {
-                "is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD"
+        match self {
+            DateError::Form => f.write_str("is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"),
+            DateError::Ambiguous => f.write_str(
+                "is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD",
+            ),
+            DateError::NoSuchDay => f.write_str("is no such date; write YYYY, YYYY-MM or YYYY-MM-DD"),
+            DateError::Separators(dashed) => {
+                write!(f, "is not a date; write it with dashes: {dashed:?}")
             }
-            DateError::NoSuchDay => "is no such date; write YYYY, YYYY-MM or YYYY-MM-DD",
-        })
+        }
     }
 }
 
@@ -65,7 +71,19 @@ impl Date {
             return Ok(Date::UNKNOWN);
         }
         if text.contains('/') || (text.contains('.') && text.chars().any(|c| c.is_ascii_digit())) {
-            return Err(DateError::Ambiguous);
+            // Only a year first says which of the others is the month.
+            let year_first = text
+                .split(['/', '.'])
+                .next()
+                .is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()));
+            if !year_first {
+                return Err(DateError::Ambiguous);
+            }
+            let dashed = text.replace(['/', '.'], "-");
+            return match Date::parse(&dashed) {
+                Ok(_) => Err(DateError::Separators(dashed)),
+                Err(why) => Err(why),
+            };
         }
         let parts: Vec<&str> = text.split('-').collect();
         let digits = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit());
@@ -209,6 +227,13 @@ mod tests {
         check("2022-13", Err(DateError::NoSuchDay));
         check("03/04/2022", Err(DateError::Ambiguous));
         check("15.11.2022", Err(DateError::Ambiguous));
+        check(
+            "2022/04/03",
+            Err(DateError::Separators("2022-04-03".into())),
+        );
+        check("2022.11", Err(DateError::Separators("2022-11".into())));
+        check("2022/02/30", Err(DateError::NoSuchDay));
+        check("2020.5", Err(DateError::Form));
         check("22-11-15", Err(DateError::Form));
         check("2022-1-5", Err(DateError::Form));
         check("November 2022", Err(DateError::Form));

@@ -1,6 +1,6 @@
 //! Warnings that need the whole folder rather than one row: near-duplicate
 //! names, cycles of mergers, places without a kind or a parent, and
-//! entities declared people but used as groups.
+//! entities that are both a person and a group.
 //!
 //! These never stop inference; they point at likely mistakes. Every pass is
 //! linear or near-linear in the rows, so `silsila check` stays fast on
@@ -25,7 +25,7 @@ pub fn lint(facts: &Facts) -> Vec<Problem> {
     near_duplicate_names(facts, &title("aliases"), &mut warnings);
     merger_cycles(facts, &mut warnings);
     places(facts, &title("places"), &mut warnings);
-    people_used_as_groups(facts, &title("entities"), &mut warnings);
+    people_and_groups(facts, &title("entities"), &mut warnings);
     for warning in &mut warnings {
         name_cell(facts, warning);
     }
@@ -85,8 +85,8 @@ fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem
     for &symbol in &symbols {
         let key = name_key(facts.names.resolve(*symbol));
         let chars: Vec<char> = key.chars().collect();
-        if chars.len() < 4 {
-            continue; // short names (IS, HTS) differ by one letter legitimately
+        if !compared(&chars) {
+            continue;
         }
         let mut variants = HashSet::new();
         variants.insert(key.clone());
@@ -110,7 +110,7 @@ fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem
         };
         let key = name_key(facts.names.resolve(*symbol));
         let chars: Vec<char> = key.chars().collect();
-        if chars.len() < 4 {
+        if !compared(&chars) {
             continue;
         }
         let mut candidates: Vec<Symbol> = (0..=chars.len())
@@ -148,6 +148,18 @@ fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem
         ));
     }
 }
+
+/// Whether a name's key is compared with others for near duplicates. Short
+/// names (IS, HTS) differ by one letter legitimately. A name's index
+/// entries cost the square of its length, so a cell holding a pasted
+/// paragraph (a spreadsheet allows 32,767 characters) would cost a
+/// billion; no name is that long.
+fn compared(key: &[char]) -> bool {
+    (4..=LONGEST_COMPARED).contains(&key.len())
+}
+
+/// The longest name compared for near duplicates, in characters.
+const LONGEST_COMPARED: usize = 100;
 
 /// Mergers that lead from a group back to itself.
 fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
@@ -280,19 +292,43 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
     }
 }
 
-/// Entities that entities.csv calls a person but rows use as a group.
-fn people_used_as_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>) {
+/// Entities that entities.csv calls both a person and a group (on two rows,
+/// or through an alias), and entities it calls a person but rows use as a
+/// group. The rules would take such an entity as both.
+fn people_and_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>) {
     let mut people = HashSet::new();
     if let Some(table) = facts.table("entities") {
+        // The first line on which each entity is given each of the kinds.
+        let mut first: HashMap<(Symbol, &str), u32> = HashMap::new();
         for row in &table.rows {
-            if let (Some(Value::Name(name)), Some(Value::Name(kind))) =
+            let (Some(Value::Name(name)), Some(Value::Name(kind))) =
                 (row.values.first(), row.values.get(1))
-            {
-                if facts.names.resolve(*kind) == "person" {
-                    people.insert(*name);
-                }
+            else {
+                continue;
+            };
+            let kind = facts.names.resolve(*kind);
+            let other = match kind {
+                "person" => "group",
+                "group" => "person",
+                _ => continue,
+            };
+            if kind == "person" {
+                people.insert(*name);
+            }
+            first.entry((*name, kind)).or_insert(row.origin.line);
+            if let Some(line) = first.get(&(*name, other)) {
+                warnings.push(warning(
+                    &row.origin,
+                    Some("kind"),
+                    format!(
+                        "{:?} is a {other} on line {line} but a {kind} here; give it one kind",
+                        facts.names.resolve(*name)
+                    ),
+                ));
             }
         }
+        // One called a group too is warned of above, not at every use.
+        people.retain(|name| !first.contains_key(&(*name, "group")));
     }
     let mut reported = HashSet::new();
     let as_group: [(&str, &[usize]); 2] = [("membership", &[1]), ("mergers", &[0, 1])];

@@ -63,6 +63,9 @@ pub(super) struct Report {
     pub facts: Option<Facts>,
     /// Every error and warning found, in order.
     pub problems: Vec<Problem>,
+    /// The position in that order of each file read, by the name problems
+    /// give it; the folder's own problems come first, at 0.
+    pub file_ranks: FxHashMap<String, usize>,
 }
 
 impl Report {
@@ -171,6 +174,8 @@ struct Loader {
     /// Every problem, with the rank of its file: 0 for the folder, then
     /// each file's position in the schema plus one.
     problems: Vec<(usize, Found)>,
+    /// The rank of each file read, by its name in problems.
+    file_ranks: FxHashMap<String, usize>,
 }
 
 impl Loader {
@@ -189,6 +194,7 @@ impl Loader {
             }
             return;
         };
+        self.file_ranks.insert(table.file.clone(), rank);
         let unreadable = !problems.is_empty();
         self.problems
             .extend(problems.into_iter().map(|p| (rank, p)));
@@ -585,6 +591,7 @@ impl Loader {
             return Report {
                 facts: None,
                 problems,
+                file_ranks: self.file_ranks,
             };
         }
         let warnings = problems;
@@ -606,6 +613,7 @@ impl Loader {
         }
         Report {
             problems: warnings.clone(),
+            file_ranks: self.file_ranks,
             facts: Some(Facts {
                 names: self.names,
                 sources: self.sources,

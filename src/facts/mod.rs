@@ -33,6 +33,8 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 pub use confidence::{Confidence, Grade, Reliability};
 pub use date::Date;
 pub use names::{Interner, Symbol};
@@ -251,12 +253,28 @@ pub fn check_with(
     let vocabulary = &crate::rules::rules()?.constants;
     let report = load::report(path, vocabulary, progress)?;
     let mut problems = report.problems;
+    let ranks = report.file_ranks;
     let facts = report.facts.map(|mut facts| {
         progress.phase("looking for likely mistakes");
         let warnings = lint::lint(&facts);
         problems.extend(warnings.iter().cloned());
         facts.warnings.extend(warnings);
+        in_file_and_line_order(&mut facts.warnings, &ranks);
         facts
     });
+    in_file_and_line_order(&mut problems, &ranks);
     Ok((facts, problems))
+}
+
+/// Sorts the loader's problems and the lint's warnings into one list, in
+/// the loader's order: the folder's first, then file by file as the loader
+/// ranks them, then by line. The sort is stable, so the problems of one
+/// line keep their order (by column, the loader's before the lint's).
+fn in_file_and_line_order(problems: &mut [Problem], ranks: &FxHashMap<String, usize>) {
+    problems.sort_by_key(|p| {
+        (
+            ranks.get(&p.file).copied().unwrap_or(0),
+            p.line.unwrap_or(0),
+        )
+    });
 }

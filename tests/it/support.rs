@@ -85,3 +85,56 @@ pub fn case_args(folder: &Path) -> Vec<String> {
         .map(|text| text.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default()
 }
+
+/// Every facts folder the tests know: the seed `facts/` (named `seed`)
+/// and each case folder, with the extra `infer` arguments it asks for.
+pub fn fact_folders() -> Vec<(String, PathBuf, Vec<String>)> {
+    let mut folders = vec![("seed".to_string(), root().join("facts"), Vec::new())];
+    for (name, folder) in case_folders() {
+        let args = case_args(&folder);
+        folders.push((name, folder, args));
+    }
+    folders
+}
+
+/// The CSV files of a folder as (file name, contents), sorted by name.
+pub fn csv_files(folder: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|e| e == "csv"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&path).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// A proptest configuration for the normal suite: `cases` cases from a
+/// fixed seed, so every run tests the same inputs, and no regression files
+/// written into the source tree. `PROPTEST_CASES` and `PROPTEST_RNG_SEED`
+/// still override both, for a longer hunt: `PROPTEST_CASES=20000 cargo
+/// test properties`.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    use proptest::test_runner::{Config, RngSeed};
+    let defaults = Config::default();
+    let set = |name: &str| std::env::var_os(name).is_some();
+    Config {
+        cases: if set("PROPTEST_CASES") {
+            defaults.cases
+        } else {
+            cases
+        },
+        rng_seed: if set("PROPTEST_RNG_SEED") {
+            defaults.rng_seed
+        } else {
+            RngSeed::Fixed(0x5115_11A0)
+        },
+        failure_persistence: None,
+        // Shrinking a failure is worth a minute, never an endless run.
+        max_shrink_time: 60_000,
+        ..defaults
+    }
+}

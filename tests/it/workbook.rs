@@ -270,7 +270,7 @@ fn check_names_the_cell_of_every_problem_in_a_workbook() {
         "error: {book}[membership]!F3: column \"source\": unknown source \"s9\"",
         "error: {book}[membership]!G4: column \"confidence\": the cell shows the error \"#N/A\"; fix its formula or enter the value itself",
         "error: {book}[membership]!B5: column \"member\": a value is required",
-        "error: {book}[membership]!E5: column \"start\": \"2016.5\" is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD",
+        "error: {book}[membership]!E5: column \"start\": \"2016.5\" is not a date; write YYYY, YYYY-MM or YYYY-MM-DD",
         "error: {book}[membership]!G5: column \"confidence\": \"7\" is not a confidence; write confirmed, probable, possible, doubtful, improbable, or an Admiralty digit 1–5",
         "error: {book}[mergers]!D1: the required column \"source\" is missing",
         "{book}: 7 errors, 4 warnings",
@@ -322,9 +322,9 @@ fn warnings_found_after_loading_name_their_cell_too() {
     let book = path.to_str().unwrap();
     let run = silsila(&["check", "--facts", book]);
     let expected = [
-        "warning: {book}[locations]!C2: column \"place\": place \"Jasim\" is not in the places sheet, so nothing is known of its kind or where it lies",
         "warning: {book}[places]!C2: column \"kind\": place \"Daraa\" has no kind, so it counts as a locality; give it one (country, governorate, district, subdistrict, region, city, town, village, camp, neighbourhood, site)",
         "warning: {book}[places]!B3: column \"within\": place \"Syria\" is not placed within anything",
+        "warning: {book}[locations]!C2: column \"place\": place \"Jasim\" is not in the places sheet, so nothing is known of its kind or where it lies",
         "{book}: no errors, 3 warnings",
     ]
     .map(|line| line.replace("{book}", book));

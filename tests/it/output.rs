@@ -1,0 +1,114 @@
+//! Output that is safe to hand on: `--out DIR` writes one whole CSV per
+//! relation and leaves nothing half-written behind, and CSV cells that a
+//! spreadsheet would run as formulas are neutralised.
+
+use std::collections::BTreeSet;
+
+use crate::support::{fact_folders, silsila, Scratch};
+
+/// The printed relations, in the order `infer` prints them.
+fn output_relations() -> Vec<String> {
+    let run = silsila(&["infer", "--format", "json"]);
+    let json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&run.stdout).unwrap();
+    json.keys().cloned().collect()
+}
+
+#[test]
+fn out_writes_one_csv_per_relation_and_nothing_else() {
+    let relations = output_relations();
+    assert_eq!(relations.len(), 5, "{relations:?}");
+    for (name, folder, extra) in fact_folders() {
+        let facts = folder.to_str().unwrap();
+        let scratch = Scratch::new(&format!("out-{name}"));
+        // A folder that already holds a stale conclusion, to be replaced.
+        let out = scratch.0.join("conclusions");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("descends_from.csv"), "stale\n").unwrap();
+        let out = out.to_str().unwrap();
+
+        let mut args = vec!["infer", "--facts", facts, "--out", out];
+        args.extend(extra.iter().map(String::as_str));
+        let run = silsila(&args);
+        assert_eq!(
+            (run.code, run.stdout.as_str()),
+            (0, ""),
+            "{name}: {}",
+            run.stderr
+        );
+
+        let written: BTreeSet<String> = std::fs::read_dir(out)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        let expected: BTreeSet<String> = relations.iter().map(|r| format!("{r}.csv")).collect();
+        assert_eq!(written, expected, "{name}: no temporary or other files");
+
+        for relation in &relations {
+            let mut args = vec!["infer", "--facts", facts, "--format", "csv", relation];
+            args.extend(extra.iter().map(String::as_str));
+            let printed = silsila(&args);
+            assert_eq!(printed.code, 0, "{name}: {}", printed.stderr);
+            let file = std::fs::read_to_string(format!("{out}/{relation}.csv")).unwrap();
+            assert_eq!(file, printed.stdout, "{name}: {relation}.csv");
+            assert!(
+                file.starts_with(&format!("{},", expected_first_column(relation))),
+                "{name}: {relation}.csv has a header row:\n{file}"
+            );
+        }
+    }
+}
+
+/// The first column of each printed relation, as its header names it.
+fn expected_first_column(relation: &str) -> &'static str {
+    match relation {
+        "descends_from" => "group",
+        "current_descendant" => "cell",
+        "lineage_member" => "person",
+        "co_located" | "suspected_link" => "a",
+        other => panic!("a new relation, {other}: name its first column here"),
+    }
+}
+
+#[test]
+fn formula_like_names_are_neutralised_and_quoted() {
+    let facts = Scratch::new("injection");
+    facts.write("sources.csv", "id\ns1\n").write(
+        "mergers.csv",
+        "from,into,source\n\
+         =HYPERLINK(\"http://x\"),+SUM(1),s1\n\
+         @x,-x,s1\n\
+         \"Southern Front, Daraa\",Eighth Division,s1\n",
+    );
+    let run = silsila(&[
+        "infer",
+        "--facts",
+        facts.path(),
+        "--format",
+        "csv",
+        "descends_from",
+    ]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    // RFC 4180: a field with a quote or a comma is quoted, quotes doubled.
+    assert_eq!(
+        run.stdout,
+        "group,ancestor,confidence,contested,sources\n\
+         '+SUM(1),\"'=HYPERLINK(\"\"http://x\"\")\",probable,,s1\n\
+         '-x,'@x,probable,,s1\n\
+         Eighth Division,\"Southern Front, Daraa\",probable,,s1\n"
+    );
+    // And a CSV reader gets the names back, each behind its one quote.
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let cells: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().take(2).map(str::to_string).collect())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ["'+SUM(1)", "'=HYPERLINK(\"http://x\")"],
+            ["'-x", "'@x"],
+            ["Eighth Division", "Southern Front, Daraa"],
+        ]
+    );
+}
