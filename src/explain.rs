@@ -10,7 +10,7 @@
 //! height the first in rule order and sorted tuple order, so the choice is
 //! deterministic. Rendering a proof is `render::proof`'s job.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::builtin::{self, Outcome};
@@ -182,6 +182,30 @@ pub fn provenance(facts: &Facts, proof: &Proof) -> Provenance {
 
 type Key = (usize, Box<[Value]>);
 
+/// A tuple's values, to skip its other grade variants in one scan.
+fn candidate_key(tuple: &Tuple) -> Box<[Value]> {
+    tuple.values.clone()
+}
+
+/// An instance that works: its premises' proofs and its conditions.
+type Found = (Vec<Rc<Proof>>, Vec<Condition>);
+
+/// The state of one search for a rule's first working instance.
+struct Walk<'r> {
+    steps: &'r [Step],
+    threshold: Grade,
+    /// Premises must have proofs lower than this.
+    height: u32,
+    bindings: Vec<(&'r str, Value)>,
+    /// Premises found so far, with the index of their step.
+    premises: Vec<(usize, Key)>,
+    /// Conditions checked so far, with the index of their step.
+    conditions: Vec<(usize, Condition)>,
+    /// Premise lists already tried.
+    seen: rustc_hash::FxHashSet<Vec<Key>>,
+    found: Option<Found>,
+}
+
 /// Finds proofs over one model. Reuse one explainer for many conclusions:
 /// it remembers what it has proved.
 pub struct Explainer<'a> {
@@ -196,6 +220,66 @@ pub struct Explainer<'a> {
     failed: HashMap<Grade, HashMap<Key, u32>>,
     /// Fact rows by relation name and values, for proof leaves.
     rows: HashMap<(usize, Box<[Value]>), Vec<RowRef>>,
+    /// The least height any proof of each relation's tuples can have: 0 for
+    /// inputs, else the least over its rules of [`Explainer::rule_height`].
+    /// Searching from there skips heights at which no proof can exist.
+    least_height: Vec<u32>,
+    /// The least height of a proof by each rule: 1 + the least height of
+    /// its tallest premise. A rule is not tried below it.
+    rule_height: Vec<u32>,
+}
+
+/// [`Explainer::least_height`] by relation and [`Explainer::rule_height`]
+/// by rule.
+fn least_heights(rules: &Checked) -> (Vec<u32>, Vec<u32>) {
+    let mut heights: Vec<u32> = rules
+        .relations
+        .iter()
+        .map(|r| {
+            if r.kind == DeclKind::Input {
+                0
+            } else {
+                u32::MAX
+            }
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for info in &rules.rules {
+            let tallest = info
+                .steps
+                .iter()
+                .filter_map(|step| match step {
+                    Step::Scan { relation, .. } => heights.get(*relation).copied(),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            let height = tallest.saturating_add(1);
+            if height < heights[info.head] {
+                heights[info.head] = height;
+                changed = true;
+            }
+        }
+        if !changed {
+            let by_rule = rules
+                .rules
+                .iter()
+                .map(|info| {
+                    info.steps
+                        .iter()
+                        .filter_map(|step| match step {
+                            Step::Scan { relation, .. } => heights.get(*relation).copied(),
+                            _ => None,
+                        })
+                        .max()
+                        .unwrap_or(0)
+                        .saturating_add(1)
+                })
+                .collect();
+            return (heights, by_rule);
+        }
+    }
 }
 
 fn dominates(grade: Grade, threshold: Grade) -> bool {
@@ -205,7 +289,7 @@ fn dominates(grade: Grade, threshold: Grade) -> bool {
 impl<'a> Explainer<'a> {
     /// An explainer for the conclusions of `model`.
     pub fn new(facts: &'a Facts, rules: &'a Checked, model: &'a Model) -> Self {
-        let mut rows: HashMap<(usize, Box<[Value]>), Vec<RowRef>> = HashMap::new();
+        let mut rows: HashMap<(usize, Box<[Value]>), Vec<RowRef>> = HashMap::default();
         for (relation, declared) in rules.relations.iter().enumerate() {
             if declared.kind != DeclKind::Input {
                 continue;
@@ -236,14 +320,17 @@ impl<'a> Explainer<'a> {
                     });
             }
         }
+        let (least_height, rule_height) = least_heights(rules);
         Explainer {
             facts,
             rules,
             model,
-            indexes: HashMap::new(),
-            proved: HashMap::new(),
-            failed: HashMap::new(),
+            indexes: HashMap::default(),
+            proved: HashMap::default(),
+            failed: HashMap::default(),
             rows,
+            least_height,
+            rule_height,
         }
     }
 
@@ -276,7 +363,8 @@ impl<'a> Explainer<'a> {
         if known_failure >= depth {
             return None;
         }
-        for height in known_failure + 1..=depth {
+        let least = self.least_height.get(key.0).copied().unwrap_or(1);
+        for height in (known_failure + 1).max(least)..=depth {
             if let Some(proof) = self.of_height(key, threshold, height) {
                 let proof = Rc::new(proof);
                 self.proved
@@ -348,7 +436,7 @@ impl<'a> Explainer<'a> {
     fn of_height(&mut self, key: &Key, threshold: Grade, height: u32) -> Option<Proof> {
         let rules = self.rules;
         for (rule_index, (rule, info)) in rules.program.rules.iter().zip(&rules.rules).enumerate() {
-            if info.head != key.0 {
+            if info.head != key.0 || self.rule_height.get(rule_index).is_none_or(|&h| h > height) {
                 continue;
             }
             let mut bindings: Vec<(&str, Value)> = Vec::new();
@@ -371,31 +459,9 @@ impl<'a> Explainer<'a> {
             if !head_matches {
                 continue;
             }
-            let mut instances = Vec::new();
-            self.instances(
-                &info.steps,
-                0,
-                &mut bindings,
-                &mut Vec::new(),
-                &mut Vec::new(),
-                threshold,
-                &mut instances,
-            );
-            let mut seen = std::collections::HashSet::new();
-            for (premises, conditions) in instances {
-                if !seen.insert(premises.clone()) {
-                    continue;
-                }
-                let mut proofs = Vec::new();
-                for premise in &premises {
-                    match self.bounded(premise, threshold, height - 1) {
-                        Some(proof) => proofs.push(proof),
-                        None => break,
-                    }
-                }
-                if proofs.len() != premises.len() {
-                    continue;
-                }
+            if let Some((proofs, conditions)) =
+                self.first_instance(&info.steps, bindings, threshold, height)
+            {
                 let grade = proofs
                     .iter()
                     .map(|p| p.tuple().grade)
@@ -418,6 +484,27 @@ impl<'a> Explainer<'a> {
         None
     }
 
+    /// Whether the premises of one instance all have proofs below
+    /// `w.height`; if so, the instance is the answer.
+    fn try_instance(&mut self, w: &mut Walk) {
+        let mut premises = w.premises.clone();
+        premises.sort_by_key(|(i, _)| *i);
+        let premises: Vec<Key> = premises.into_iter().map(|(_, k)| k).collect();
+        if !w.seen.insert(premises.clone()) {
+            return;
+        }
+        let mut proofs = Vec::with_capacity(premises.len());
+        for premise in &premises {
+            match self.bounded(premise, w.threshold, w.height - 1) {
+                Some(proof) => proofs.push(proof),
+                None => return,
+            }
+        }
+        let mut conditions = w.conditions.clone();
+        conditions.sort_by_key(|(i, _)| *i);
+        w.found = Some((proofs, conditions.into_iter().map(|(_, c)| c).collect()));
+    }
+
     fn constant(&self, text: &str) -> Option<Value> {
         let index = self.rules.constant(text)?;
         self.model.constants.get(index).map(|s| Value::Name(*s))
@@ -435,124 +522,133 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// Every way the body steps from `step` on hold under `bindings`, as the
-    /// premise tuples and the conditions checked.
-    #[allow(clippy::too_many_arguments)]
-    fn instances<'r>(
+    /// The first way the rule body holds under the head's bindings whose
+    /// premises have proofs below `height`: the premises' proofs and the
+    /// conditions checked, each in body order. Instances are tried as they
+    /// are found, so a search stops at the first that works.
+    ///
+    /// The rules are written for bottom-up joins, left to right; here the
+    /// conclusion's values are already bound, so steps run in the order
+    /// that uses them best: any test, absence or binding as soon as its
+    /// variables are bound, otherwise the atom with the most bound columns.
+    /// That keeps a search from scanning a whole relation for an atom the
+    /// rule author put first.
+    fn first_instance<'r>(
         &mut self,
         steps: &'r [Step],
-        step: usize,
-        bindings: &mut Vec<(&'r str, Value)>,
-        premises: &mut Vec<Key>,
-        conditions: &mut Vec<Condition>,
+        bindings: Vec<(&'r str, Value)>,
         threshold: Grade,
-        out: &mut Vec<(Vec<Key>, Vec<Condition>)>,
-    ) {
-        let Some(current) = steps.get(step) else {
-            out.push((premises.clone(), conditions.clone()));
+        height: u32,
+    ) -> Option<Found> {
+        let mut walk = Walk {
+            steps,
+            threshold,
+            height,
+            bindings,
+            premises: Vec::new(),
+            conditions: Vec::new(),
+            seen: Default::default(),
+            found: None,
+        };
+        let remaining = (0..steps.len()).fold(0u64, |m, i| m | (1 << i));
+        self.walk(&mut walk, remaining);
+        walk.found
+    }
+
+    fn walk<'r>(&mut self, w: &mut Walk<'r>, remaining: u64) {
+        if w.found.is_some() {
+            return;
+        }
+        if remaining == 0 {
+            self.try_instance(w);
+            return;
+        }
+        let Some(index) = self.next_step(w, remaining) else {
             return;
         };
-        match current {
+        let rest = remaining & !(1 << index);
+        match &w.steps[index] {
             Step::Scan { relation, terms } => {
                 let bound: Vec<Option<Value>> =
-                    terms.iter().map(|t| self.value(t, bindings)).collect();
+                    terms.iter().map(|t| self.value(t, &w.bindings)).collect();
                 let candidates = self.lookup(*relation, &bound);
-                let mut tried = std::collections::HashSet::new();
-                for index in candidates {
-                    let tuple = &self.model.relations[*relation][index];
-                    if !dominates(tuple.grade, threshold) || !tried.insert(tuple.values.clone()) {
+                let mut tried = rustc_hash::FxHashSet::default();
+                for candidate in candidates {
+                    let tuple = &self.model.relations[*relation][candidate];
+                    if !dominates(tuple.grade, w.threshold) || !tried.insert(candidate_key(tuple)) {
                         continue;
                     }
                     let values = tuple.values.clone();
-                    let mark = bindings.len();
+                    let mark = w.bindings.len();
                     let mut consistent = true;
                     for (term, value) in terms.iter().zip(values.iter()) {
                         if let Term::Var(name) = term {
-                            match bindings.iter().rev().find(|(n, _)| n == name) {
+                            match w.bindings.iter().rev().find(|(n, _)| n == name) {
                                 Some((_, bound)) if bound != value => consistent = false,
                                 Some(_) => {}
-                                None => bindings.push((name.as_str(), *value)),
+                                None => w.bindings.push((name.as_str(), *value)),
                             }
                         }
                     }
                     if consistent {
-                        premises.push((*relation, values));
-                        self.instances(
-                            steps,
-                            step + 1,
-                            bindings,
-                            premises,
-                            conditions,
-                            threshold,
-                            out,
-                        );
-                        premises.pop();
+                        w.premises.push((index, (*relation, values)));
+                        self.walk(w, rest);
+                        w.premises.pop();
                     }
-                    bindings.truncate(mark);
+                    w.bindings.truncate(mark);
+                    if w.found.is_some() {
+                        break;
+                    }
                 }
             }
             Step::Absent { relation, terms } => {
                 let bound: Vec<Option<Value>> =
-                    terms.iter().map(|t| self.value(t, bindings)).collect();
+                    terms.iter().map(|t| self.value(t, &w.bindings)).collect();
                 if self.lookup(*relation, &bound).is_empty() {
-                    conditions.push(Condition::Absent {
+                    let condition = Condition::Absent {
                         relation: *relation,
                         values: bound,
-                    });
-                    self.instances(
-                        steps,
-                        step + 1,
-                        bindings,
-                        premises,
-                        conditions,
-                        threshold,
-                        out,
-                    );
-                    conditions.pop();
+                    };
+                    w.conditions.push((index, condition));
+                    self.walk(w, rest);
+                    w.conditions.pop();
                 }
             }
             Step::Test { builtin, args } => {
                 let name = crate::dl::builtins::BUILTINS[*builtin].name;
                 let args: Option<Vec<Value>> =
-                    args.iter().map(|t| self.value(t, bindings)).collect();
+                    args.iter().map(|t| self.value(t, &w.bindings)).collect();
                 let Some(args) = args else { return };
                 if builtin::call(name, &args) == Some(Outcome::Holds(true)) {
-                    conditions.push(Condition::Test {
-                        builtin: name,
-                        args,
-                    });
-                    self.instances(
-                        steps,
-                        step + 1,
-                        bindings,
-                        premises,
-                        conditions,
-                        threshold,
-                        out,
-                    );
-                    conditions.pop();
+                    w.conditions.push((
+                        index,
+                        Condition::Test {
+                            builtin: name,
+                            args,
+                        },
+                    ));
+                    self.walk(w, rest);
+                    w.conditions.pop();
                 }
             }
             Step::Bind { var, builtin, args } => {
                 let name = crate::dl::builtins::BUILTINS[*builtin].name;
                 let args: Option<Vec<Value>> =
-                    args.iter().map(|t| self.value(t, bindings)).collect();
+                    args.iter().map(|t| self.value(t, &w.bindings)).collect();
                 if let Some(Outcome::Value(value)) = args.and_then(|a| builtin::call(name, &a)) {
-                    self.bind_then(
-                        steps, step, var, value, bindings, premises, conditions, threshold, out,
-                    );
+                    self.bind_then(w, var, value, rest);
                 }
             }
             Step::Let { var, value } => {
-                if let Some(value) = self.value(value, bindings) {
-                    self.bind_then(
-                        steps, step, var, value, bindings, premises, conditions, threshold, out,
-                    );
+                if let Some(value) = self.value(value, &w.bindings) {
+                    self.bind_then(w, var, value, rest);
                 }
             }
             Step::Compare { left, op, right } => {
-                let (Some(l), Some(r)) = (self.value(left, bindings), self.value(right, bindings))
-                else {
+                let (Some(l), Some(r)) = (
+                    self.value(left, &w.bindings),
+                    self.value(right, &w.bindings),
+                ) else {
                     return;
                 };
                 let holds = match op {
@@ -561,59 +657,60 @@ impl<'a> Explainer<'a> {
                     CmpOp::Lt => l < r,
                 };
                 if holds {
-                    self.instances(
-                        steps,
-                        step + 1,
-                        bindings,
-                        premises,
-                        conditions,
-                        threshold,
-                        out,
-                    );
+                    self.walk(w, rest);
                 }
             }
         }
     }
 
-    /// Binds `var` to `value` and goes on with the next step. A variable the
-    /// conclusion already bound must equal the value the rule computes: the
-    /// conclusion is only explained by instances that produce it.
-    #[allow(clippy::too_many_arguments)]
-    fn bind_then<'r>(
-        &mut self,
-        steps: &'r [Step],
-        step: usize,
-        var: &'r str,
-        value: Value,
-        bindings: &mut Vec<(&'r str, Value)>,
-        premises: &mut Vec<Key>,
-        conditions: &mut Vec<Condition>,
-        threshold: Grade,
-        out: &mut Vec<(Vec<Key>, Vec<Condition>)>,
-    ) {
-        match bindings.iter().rev().find(|(n, _)| *n == var) {
+    /// The step to take next: the first test, absence, comparison or
+    /// binding whose inputs are bound; else the atom with the most bound
+    /// columns (the first on a tie).
+    fn next_step(&self, w: &Walk, remaining: u64) -> Option<usize> {
+        let bound = |term: &Term| match term {
+            Term::Var(name) => w.bindings.iter().any(|(n, _)| n == name),
+            Term::Str(_) => true,
+            Term::Wildcard => false,
+        };
+        let mut best: Option<(usize, usize)> = None;
+        for (index, step) in w.steps.iter().enumerate() {
+            if remaining & (1 << index) == 0 {
+                continue;
+            }
+            let ready = match step {
+                Step::Scan { terms, .. } => {
+                    let count = terms.iter().filter(|t| bound(t)).count();
+                    if best.is_none_or(|(_, most)| count > most) {
+                        best = Some((index, count));
+                    }
+                    false
+                }
+                Step::Absent { terms, .. } => terms
+                    .iter()
+                    .all(|t| matches!(t, Term::Wildcard) || bound(t)),
+                Step::Test { args, .. } | Step::Bind { args, .. } => args.iter().all(bound),
+                Step::Let { value, .. } => bound(value),
+                Step::Compare { left, right, .. } => bound(left) && bound(right),
+            };
+            if ready {
+                return Some(index);
+            }
+        }
+        best.map(|(index, _)| index)
+    }
+
+    /// Binds `var` to `value` and goes on. A variable the conclusion (or
+    /// an earlier step) already bound must equal the value the rule
+    /// computes: the conclusion is only explained by instances that
+    /// produce it.
+    fn bind_then<'r>(&mut self, w: &mut Walk<'r>, var: &'r str, value: Value, rest: u64) {
+        match w.bindings.iter().rev().find(|(n, _)| *n == var) {
             Some((_, bound)) if *bound != value => {}
-            Some(_) => self.instances(
-                steps,
-                step + 1,
-                bindings,
-                premises,
-                conditions,
-                threshold,
-                out,
-            ),
+            Some(_) => self.walk(w, rest),
             None => {
-                bindings.push((var, value));
-                self.instances(
-                    steps,
-                    step + 1,
-                    bindings,
-                    premises,
-                    conditions,
-                    threshold,
-                    out,
-                );
-                bindings.pop();
+                w.bindings.push((var, value));
+                self.walk(w, rest);
+                w.bindings.pop();
             }
         }
     }
@@ -627,7 +724,7 @@ impl<'a> Explainer<'a> {
             .fold(0u64, |m, (i, _)| m | (1 << i));
         let tuples = &self.model.relations[relation];
         let index = self.indexes.entry((relation, mask)).or_insert_with(|| {
-            let mut index: HashMap<Vec<Value>, Vec<usize>> = HashMap::new();
+            let mut index: HashMap<Vec<Value>, Vec<usize>> = HashMap::default();
             for (i, tuple) in tuples.iter().enumerate() {
                 let key: Vec<Value> = tuple
                     .values
