@@ -708,7 +708,6 @@ fn lines_list(table: &RawTable, lines: &[u32]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::delimited;
     use super::*;
 
     const SOURCES: &str = "\
@@ -1240,83 +1239,6 @@ bbc-2021,BBC,Profile,2021,,
                 "facts/membership.csv:3: column \"member\": a value is required",
             ],
         );
-    }
-
-    #[test]
-    fn never_panics_on_garbage() {
-        // A xorshift generator, seeded: the same garbage on every run.
-        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as usize
-        };
-        const PIECES: &[&[u8]] = &[
-            b",",
-            b";",
-            b"\t",
-            b"\"",
-            b"\"\"",
-            b"\n",
-            b"\r\n",
-            b"\r",
-            b" ",
-            b"\xEF\xBB\xBF",
-            b"\xFF\xFE",
-            b"\xFF",
-            b"\xC3",
-            b"\xE2\x80\x9C",
-            b"a",
-            b"Abu Bakr",
-            b"2022",
-            b"2022-02-30",
-            b"03/04/2022",
-            b"s1",
-            b"s1;s2",
-            b";",
-            b"isis",
-            b"ISIS",
-            b"confirmed",
-            b"x_",
-            b"notes",
-            b"member",
-            b"start",
-            b"end",
-            b"id",
-            b"alias",
-            b"name",
-            b"9",
-        ];
-        for _ in 0..500 {
-            let files = FILES
-                .iter()
-                .map(|file| {
-                    if next() % 4 == 0 {
-                        return None;
-                    }
-                    let mut bytes = Vec::new();
-                    if next() % 3 != 0 {
-                        let names: Vec<&str> = file.columns.iter().map(|c| c.name).collect();
-                        bytes.extend(names.join(",").as_bytes());
-                        bytes.push(b'\n');
-                    }
-                    for _ in 0..next() % 80 {
-                        bytes.extend(PIECES[next() % PIECES.len()]);
-                    }
-                    let (table, problems) =
-                        delimited::read(format!("facts/{}", file.file_name()), &bytes);
-                    Some(ReadFile { table, problems })
-                })
-                .collect();
-            let _ = assemble(
-                Folder {
-                    files,
-                    problems: Vec::new(),
-                },
-                &[],
-            );
-        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{case_args, case_folders, root, silsila};
+use crate::support::{case_args, case_folders, relative, root, silsila};
 
 fn infer(folder: &str, extra: &[String], format: &str) -> String {
     let mut args = vec!["infer", "--facts", folder, "--format", format];
@@ -37,12 +37,7 @@ fn explain_all(folder: &str, extra: &[String], format: &str) -> String {
 }
 
 fn snapshot_folder(name: &str, folder: &Path) {
-    let relative = folder
-        .strip_prefix(root())
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let relative = relative(folder);
     let extra = case_args(folder);
     insta::with_settings!({
         snapshot_suffix => name,
@@ -62,12 +57,7 @@ fn check_expectations(name: &str, folder: &Path) {
     let Ok(expected) = std::fs::read_to_string(folder.join("expected.txt")) else {
         return;
     };
-    let relative = folder
-        .strip_prefix(root())
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
+    let relative = relative(folder);
     let json: serde_json::Value =
         serde_json::from_str(&infer(&relative, &case_args(folder), "json")).unwrap();
     let printed: Vec<String> = json

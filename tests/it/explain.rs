@@ -4,7 +4,7 @@
 
 use serde_json::Value as Json;
 
-use crate::support::{case_args, case_folders, root, silsila};
+use crate::support::{case_args, case_folders, relative, silsila};
 
 /// Every proof tree of every printed conclusion, with the printed row.
 fn proofs(folder: &str, extra: &[String]) -> Vec<(Json, Json)> {
@@ -154,12 +154,7 @@ fn check_folder(name: &str, folder: &str, extra: &[String]) {
 #[test]
 fn every_proof_is_acyclic_weakest_linked_and_ends_in_rows() {
     for (name, folder) in case_folders() {
-        let relative = folder
-            .strip_prefix(root())
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_string();
+        let relative = relative(&folder);
         check_folder(&name, &relative, &case_args(&folder));
     }
     check_folder("seed", "facts", &[]);

@@ -138,3 +138,14 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
         ..defaults
     }
 }
+
+/// A folder's path relative to the repository root, as the binary (run
+/// from the root) is given it.
+pub fn relative(folder: &Path) -> String {
+    folder
+        .strip_prefix(root())
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string()
+}
