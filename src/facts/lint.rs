@@ -7,6 +7,9 @@
 //! large folders.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::FxHashMap;
 
 use super::names::name_key;
 use super::{file_title, Facts, Origin, Symbol, Value};
@@ -53,9 +56,16 @@ fn warning(origin: &Origin, column: Option<&str>, message: String) -> Problem {
     Problem::warning(&origin.file, Some(origin.line), column, message)
 }
 
-/// Each use of a name: where, and in which column.
-fn name_uses(facts: &Facts) -> HashMap<Symbol, Vec<(&Origin, &'static str)>> {
-    let mut uses: HashMap<Symbol, Vec<(&Origin, &'static str)>> = HashMap::new();
+/// How often each name is used, and where first.
+struct Uses<'f> {
+    count: u32,
+    first: &'f Origin,
+    column: &'static str,
+}
+
+/// Each name's uses in name columns.
+fn name_uses(facts: &Facts) -> FxHashMap<Symbol, Uses<'_>> {
+    let mut uses: FxHashMap<Symbol, Uses> = FxHashMap::default();
     for table in &facts.tables {
         let columns: Vec<_> = table.file.rule_columns().collect();
         for row in &table.rows {
@@ -63,90 +73,18 @@ fn name_uses(facts: &Facts) -> HashMap<Symbol, Vec<(&Origin, &'static str)>> {
                 if let (true, Value::Name(symbol)) = (column.kind.is_name(), value) {
                     if !symbol.is_empty() {
                         uses.entry(*symbol)
-                            .or_default()
-                            .push((&row.origin, column.name));
+                            .and_modify(|u| u.count += 1)
+                            .or_insert(Uses {
+                                count: 1,
+                                first: &row.origin,
+                                column: column.name,
+                            });
                     }
                 }
             }
         }
     }
     uses
-}
-
-/// A name used once whose spelling is one edit away from another name is
-/// likely a misspelling that wants an alias. Found through an index of
-/// single-character deletions, which pairs every two keys within one
-/// insertion, deletion, substitution or transposition.
-fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem>) {
-    let uses = name_uses(facts);
-    let mut by_deletion: HashMap<String, Vec<Symbol>> = HashMap::new();
-    let mut symbols: Vec<&Symbol> = uses.keys().collect();
-    symbols.sort();
-    for &symbol in &symbols {
-        let key = name_key(facts.names.resolve(*symbol));
-        let chars: Vec<char> = key.chars().collect();
-        if !compared(&chars) {
-            continue;
-        }
-        let mut variants = HashSet::new();
-        variants.insert(key.clone());
-        for skip in 0..chars.len() {
-            let variant: String = chars
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != skip)
-                .map(|(_, c)| c)
-                .collect();
-            variants.insert(variant);
-        }
-        for variant in variants {
-            by_deletion.entry(variant).or_default().push(*symbol);
-        }
-    }
-    let mut reported = HashSet::new();
-    for &symbol in &symbols {
-        let Some(once) = uses.get(symbol).filter(|u| u.len() == 1) else {
-            continue;
-        };
-        let key = name_key(facts.names.resolve(*symbol));
-        let chars: Vec<char> = key.chars().collect();
-        if !compared(&chars) {
-            continue;
-        }
-        let mut candidates: Vec<Symbol> = (0..=chars.len())
-            .map(|skip| {
-                chars
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i != skip)
-                    .map(|(_, c)| c)
-                    .collect::<String>()
-            })
-            .filter_map(|variant| by_deletion.get(&variant))
-            .flatten()
-            .copied()
-            .filter(|other| other != symbol)
-            .collect();
-        candidates.sort_by_key(|other| std::cmp::Reverse(uses.get(other).map_or(0, Vec::len)));
-        let Some(other) = candidates.first() else {
-            continue;
-        };
-        if !reported.insert((*symbol.min(other), *symbol.max(other))) {
-            continue;
-        }
-        let (origin, column) = once[0];
-        let count = uses.get(other).map_or(0, Vec::len);
-        warnings.push(warning(
-            origin,
-            Some(column),
-            format!(
-                "{:?} appears once and nearly matches {:?} ({count} {}); if they are the same, add an alias to {aliases}",
-                facts.names.resolve(*symbol),
-                facts.names.resolve(*other),
-                if count == 1 { "use" } else { "uses" }
-            ),
-        ));
-    }
 }
 
 /// Whether a name's key is compared with others for near duplicates. Short
@@ -160,6 +98,114 @@ fn compared(key: &[char]) -> bool {
 
 /// The longest name compared for near duplicates, in characters.
 const LONGEST_COMPARED: usize = 100;
+
+/// The hash of `chars` without the one at `skip` (none when out of range).
+fn variant_hash(chars: &[char], skip: usize) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    for (i, c) in chars.iter().enumerate() {
+        if i != skip {
+            c.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// The hashes of a key and of each key with one character deleted.
+fn variant_hashes(chars: &[char]) -> Vec<u64> {
+    let mut hashes: Vec<u64> = (0..=chars.len())
+        .map(|skip| variant_hash(chars, skip))
+        .collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// Whether deleting at most one character from each of two keys makes them
+/// equal: the test the hashed index only suggests.
+fn one_deletion_apart(a: &[char], b: &[char]) -> bool {
+    let without = |chars: &[char], skip: usize| -> Vec<char> {
+        chars
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != skip)
+            .map(|(_, c)| *c)
+            .collect()
+    };
+    (0..=a.len()).any(|i| {
+        let a = without(a, i);
+        (0..=b.len()).any(|j| a == without(b, j))
+    })
+}
+
+/// A name used once whose spelling is one edit away from another name is
+/// likely a misspelling that wants an alias. Candidates come from an index
+/// of the hashes of single-character deletions, which pairs every two keys
+/// within one insertion, deletion, substitution or transposition; each is
+/// then confirmed on the text. Hashes rather than strings keep the index
+/// small and the pass linear on large folders.
+fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem>) {
+    let uses = name_uses(facts);
+    let mut symbols: Vec<Symbol> = uses.keys().copied().collect();
+    symbols.sort();
+    let keys: FxHashMap<Symbol, Vec<char>> = symbols
+        .iter()
+        .map(|s| {
+            (
+                *s,
+                name_key(facts.names.resolve(*s))
+                    .chars()
+                    .collect::<Vec<char>>(),
+            )
+        })
+        .filter(|(_, chars)| compared(chars))
+        .collect();
+    let mut by_deletion: FxHashMap<u64, Vec<Symbol>> = FxHashMap::default();
+    for symbol in &symbols {
+        if let Some(chars) = keys.get(symbol) {
+            for hash in variant_hashes(chars) {
+                by_deletion.entry(hash).or_default().push(*symbol);
+            }
+        }
+    }
+    let count = |s: &Symbol| uses.get(s).map_or(0, |u| u.count);
+    let mut reported = HashSet::new();
+    for symbol in &symbols {
+        let (Some(once), Some(chars)) =
+            (uses.get(symbol).filter(|u| u.count == 1), keys.get(symbol))
+        else {
+            continue;
+        };
+        let mut candidates: Vec<Symbol> = variant_hashes(chars)
+            .iter()
+            .filter_map(|hash| by_deletion.get(hash))
+            .flatten()
+            .copied()
+            .filter(|other| other != symbol)
+            .filter(|other| {
+                keys.get(other)
+                    .is_some_and(|o| one_deletion_apart(chars, o))
+            })
+            .collect();
+        candidates.sort_by_key(|other| (std::cmp::Reverse(count(other)), *other));
+        let Some(other) = candidates.first() else {
+            continue;
+        };
+        if !reported.insert((*symbol.min(other), *symbol.max(other))) {
+            continue;
+        }
+        let uses_of_other = count(other);
+        warnings.push(warning(
+            once.first,
+            Some(once.column),
+            format!(
+                "{:?} appears once and nearly matches {:?} ({uses_of_other} {}); if they are the same, add an alias to {aliases}",
+                facts.names.resolve(*symbol),
+                facts.names.resolve(*other),
+                if uses_of_other == 1 { "use" } else { "uses" }
+            ),
+        ));
+    }
+}
 
 /// Mergers that lead from a group back to itself.
 fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {

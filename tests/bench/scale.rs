@@ -6,6 +6,9 @@
 //! each phase and the peak memory, as `infer --timings` reports them, with
 //! the size of the input and of the output. It measures; it asserts
 //! nothing, so no test ever fails because a machine is slow.
+//!
+//! A run that takes longer than `SILSILA_BENCH_LIMIT` seconds (default 600)
+//! is stopped and reported as not finished, so the table always appears.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -37,20 +40,30 @@ fn main() {
             ]);
         }
         let _ = std::fs::remove_dir_all(&out);
-        let stderr = run(&[
-            "infer",
-            "--facts",
-            path(&facts),
-            "--out",
-            path(&out),
-            "--timings",
-            "--quiet",
-        ]);
+        let (input_rows, input_bytes) = rows_and_bytes(&facts);
+        let limit = limit();
+        let Some(stderr) = run_limited(
+            &[
+                "infer",
+                "--facts",
+                path(&facts),
+                "--out",
+                path(&out),
+                "--timings",
+                "--quiet",
+            ],
+            limit,
+        ) else {
+            println!(
+                "| {scale} | {input_rows} | {:.1} | – | did not finish in {limit} s | | | | | |",
+                input_bytes as f64 / 1e6
+            );
+            continue;
+        };
         let timings = stderr
             .lines()
             .find_map(|l| l.strip_prefix("timings: "))
             .unwrap_or_else(|| panic!("infer printed no timings:\n{stderr}"));
-        let (input_rows, input_bytes) = rows_and_bytes(&facts);
         let (output_rows, _) = rows_and_bytes(&out);
         let phase = |name: &str| {
             timings
@@ -94,6 +107,45 @@ fn run(args: &[&str]) -> String {
         "silsila {args:?} failed:\n{stderr}"
     );
     stderr
+}
+
+/// The time limit per run, in seconds.
+fn limit() -> u64 {
+    std::env::var("SILSILA_BENCH_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(600)
+}
+
+/// Runs silsila for at most `limit` seconds; its stderr, or `None` if it
+/// had to be stopped.
+fn run_limited(args: &[&str], limit: u64) -> Option<String> {
+    let mut child = Command::new(SILSILA)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("silsila runs");
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("silsila can be waited for") {
+            let text = reader.join().expect("stderr is read");
+            assert!(status.success(), "silsila {args:?} failed:\n{text}");
+            return Some(text);
+        }
+        if started.elapsed().as_secs() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// Data rows (headers not counted) and bytes of the CSV files in a folder.
