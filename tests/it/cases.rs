@@ -81,6 +81,20 @@ fn check_expectations(name: &str, folder: &Path) {
         })
         .collect();
     let mut failures = Vec::new();
+    // `# complete: relation, …` says every printed row of those relations
+    // is listed: an unexpected conclusion fails the case too.
+    let complete: Vec<String> = expected
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("# complete:"))
+        .flat_map(|names| names.split(',').map(|n| n.trim().to_string()))
+        .collect();
+    let listed: Vec<&str> = expected.lines().map(str::trim).collect();
+    for row in &printed {
+        let relation = row.split('(').next().unwrap_or_default();
+        if complete.iter().any(|c| c == relation) && !listed.contains(&row.as_str()) {
+            failures.push(format!("not listed, though {relation} is complete: {row}"));
+        }
+    }
     for line in expected.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;

@@ -204,3 +204,36 @@ fn an_undisputed_derivation_beats_a_stronger_contested_one() {
     assert_eq!(delta["confidence"], "possible");
     assert!(!delta.to_string().contains("\"disputed_by\":[{"), "{delta}");
 }
+
+#[test]
+fn the_contested_intelligence_claim_shows_who_asserts_and_who_disputes() {
+    // North Press reports a belief that Air Force Intelligence is linked to
+    // ISIS; The New Arab reports Tamimi dismissing any link between Syrian
+    // intelligence and the IS cells.
+    let run = silsila(&[
+        "explain",
+        "--format",
+        "json",
+        "suspected_link",
+        "Air Force Intelligence",
+        "IS cell in Jasim",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let proof: Json = serde_json::from_str(&run.stdout).unwrap();
+    let proof = &proof[0];
+    assert_eq!(proof["contested"], true);
+    assert_eq!(proof["values"]["reason"], "organisation_tie");
+    let link = &proof["premises"][0]["premises"][0];
+    assert_eq!(link["relation"], "links");
+    assert_eq!(link["weakest"], true);
+    assert_eq!(link["rows"][0]["sources"][0]["id"], "np-2022-10");
+    assert_eq!(link["rows"][0]["disputed_by"][0]["id"], "tna-2022-11");
+    let infer = silsila(&["infer", "--format", "csv", "suspected_link"]);
+    assert!(
+        infer.stdout.contains(
+            "Air Force Intelligence,IS cell in Jasim,organisation_tie,possible,tna-2022-11,np-2022-10;tna-2022-11\n"
+        ),
+        "{}",
+        infer.stdout
+    );
+}
