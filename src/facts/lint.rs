@@ -120,21 +120,13 @@ fn variant_hashes(chars: &[char]) -> Vec<u64> {
     hashes
 }
 
-/// Whether deleting at most one character from each of two keys makes them
-/// equal: the test the hashed index only suggests.
-fn one_deletion_apart(a: &[char], b: &[char]) -> bool {
-    let without = |chars: &[char], skip: usize| -> Vec<char> {
-        chars
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != skip)
-            .map(|(_, c)| *c)
-            .collect()
-    };
-    (0..=a.len()).any(|i| {
-        let a = without(a, i);
-        (0..=b.len()).any(|j| a == without(b, j))
-    })
+/// Whether two keys are one edit apart: one insertion, deletion,
+/// substitution or transposition. The hashed index only suggests
+/// candidates (it also pairs keys two edits apart, such as "cell east" and
+/// "cell west", which are different names).
+fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
+    strsim::damerau_levenshtein(&a, &b) == 1
 }
 
 /// A name used once whose spelling is one edit away from another name is
@@ -181,10 +173,7 @@ fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem
             .flatten()
             .copied()
             .filter(|other| other != symbol)
-            .filter(|other| {
-                keys.get(other)
-                    .is_some_and(|o| one_deletion_apart(chars, o))
-            })
+            .filter(|other| keys.get(other).is_some_and(|o| one_edit_apart(chars, o)))
             .collect();
         candidates.sort_by_key(|other| (std::cmp::Reverse(count(other)), *other));
         let Some(other) = candidates.first() else {
@@ -399,5 +388,25 @@ fn people_and_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>)
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[track_caller]
+    fn check(a: &str, b: &str, expected: bool) {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        assert_eq!(one_edit_apart(&a, &b), expected, "{a:?} ~ {b:?}");
+    }
+
+    #[test]
+    fn near_duplicates_are_one_edit_apart() {
+        check("jassim", "jasim", true); // deletion
+        check("jasim", "jasem", true); // substitution
+        check("jasmi", "jasim", true); // transposition
+        check("cell east", "cell west", false); // two edits: different names
+        check("jasim", "jasim", false); // the same name is no near duplicate
     }
 }
