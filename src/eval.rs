@@ -5,7 +5,7 @@
 //! [`Model`] and [`Tuple`].
 
 use crate::error::Result;
-use crate::facts::{Date, Facts, Grade, Symbol, Value};
+use crate::facts::{Date, Facts, Grade, Row, Symbol, Table, Value};
 use crate::model::{Model, Tuple};
 use crate::rules::rules;
 use crate::schema;
@@ -108,25 +108,31 @@ fn input_tuples(facts: &Facts, relation: &str, as_of: Date) -> Vec<Tuple> {
     let Some(table) = facts.table(relation) else {
         return Vec::new();
     };
-    let begins = table
-        .file
-        .begins
-        .and_then(|name| table.file.rule_columns().position(|c| c.name == name));
-    table
-        .rows
-        .iter()
-        .filter(|row| match begins.and_then(|i| row.values.get(i)) {
-            Some(Value::Date(start)) => !begins_after(*start, as_of),
-            _ => true,
-        })
-        .map(|row| Tuple {
+    rows_in_run(table, as_of)
+        .map(|(_, row)| Tuple {
             values: row.values.clone().into_boxed_slice(),
             grade: row.grade,
         })
         .collect()
 }
 
+/// The rows of a table that enter a run as of `as_of`, with their indices:
+/// all but those that begin after it. Evaluation feeds exactly these to the
+/// rules, and explanations cite only these.
+pub fn rows_in_run(table: &Table, as_of: Date) -> impl Iterator<Item = (usize, &Row)> {
+    let begins = table
+        .file
+        .begins
+        .and_then(|name| table.file.rule_columns().position(|c| c.name == name));
+    table.rows.iter().enumerate().filter(move |(_, row)| {
+        match begins.and_then(|i| row.values.get(i)) {
+            Some(Value::Date(start)) => !begins_after(*start, as_of),
+            _ => true,
+        }
+    })
+}
+
 /// Whether a row starting at `start` begins after `as_of`.
-pub fn begins_after(start: Date, as_of: Date) -> bool {
+fn begins_after(start: Date, as_of: Date) -> bool {
     start.is_known() && as_of.is_known() && start.first_day() > as_of.last_day()
 }

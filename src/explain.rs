@@ -16,7 +16,7 @@ use std::rc::Rc;
 use crate::builtin::{self, Outcome};
 use crate::dl::check::{Checked, Step};
 use crate::dl::syntax::{CmpOp, DeclKind, Term};
-use crate::eval::begins_after;
+use crate::eval::rows_in_run;
 use crate::facts::{Facts, Grade, Symbol, Value};
 use crate::model::{Model, Tuple};
 
@@ -301,17 +301,7 @@ impl<'a> Explainer<'a> {
             else {
                 continue;
             };
-            let table = &facts.tables[table_index];
-            let begins = table
-                .file
-                .begins
-                .and_then(|name| table.file.rule_columns().position(|c| c.name == name));
-            for (row_index, row) in table.rows.iter().enumerate() {
-                if let Some(Value::Date(start)) = begins.and_then(|i| row.values.get(i)) {
-                    if begins_after(*start, model.as_of) {
-                        continue;
-                    }
-                }
+            for (row_index, row) in rows_in_run(&facts.tables[table_index], model.as_of) {
                 rows.entry((relation, row.values.clone().into_boxed_slice()))
                     .or_default()
                     .push(RowRef {
