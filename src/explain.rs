@@ -182,11 +182,6 @@ pub fn provenance(facts: &Facts, proof: &Proof) -> Provenance {
 
 type Key = (usize, Box<[Value]>);
 
-/// A tuple's values, to skip its other grade variants in one scan.
-fn candidate_key(tuple: &Tuple) -> Box<[Value]> {
-    tuple.values.clone()
-}
-
 /// An instance that works: its premises' proofs and its conditions.
 type Found = (Vec<Rc<Proof>>, Vec<Condition>);
 
@@ -562,12 +557,16 @@ impl<'a> Explainer<'a> {
                 let bound: Vec<Option<Value>> =
                     terms.iter().map(|t| self.value(t, &w.bindings)).collect();
                 let candidates = self.lookup(*relation, &bound);
-                let mut tried = rustc_hash::FxHashSet::default();
+                let tuples: &'a [Tuple] = &self.model.relations[*relation];
+                // Relations are sorted, so a tuple's grade variants come
+                // together: try its values once.
+                let mut last: Option<&[Value]> = None;
                 for candidate in candidates {
-                    let tuple = &self.model.relations[*relation][candidate];
-                    if !dominates(tuple.grade, w.threshold) || !tried.insert(candidate_key(tuple)) {
+                    let tuple = &tuples[candidate];
+                    if !dominates(tuple.grade, w.threshold) || last == Some(&tuple.values[..]) {
                         continue;
                     }
+                    last = Some(&tuple.values[..]);
                     let values = tuple.values.clone();
                     let mark = w.bindings.len();
                     let mut consistent = true;
