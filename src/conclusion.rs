@@ -6,6 +6,7 @@
 //! sources that dispute it.
 
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
@@ -34,31 +35,85 @@ fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
 }
 
 /// The printed conclusions of each relation, in the order given.
+///
+/// Proving every row for its sources is most of the work, so rows are
+/// proved in blocks on every core: each thread takes the next block and
+/// keeps its own memory of proofs, and the blocks are put back in order.
+/// A row's proof does not depend on which thread found it, since each is
+/// the first least-height proof in a fixed search order.
 pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
-    let mut explainer = Explainer::new(facts, rules, model);
-    relations
+    let explainer = Explainer::new(facts, rules, model);
+    let chosen: Vec<(usize, Vec<Tuple>)> = relations
         .iter()
-        .filter_map(|&index| {
-            let relation = rules.relations.get(index)?;
+        .filter(|&&index| rules.relations.get(index).is_some())
+        .map(|&index| (index, model.conclusions(rules, index)))
+        .collect();
+    let blocks: Vec<(usize, &[Tuple])> = chosen
+        .iter()
+        .flat_map(|(index, tuples)| tuples.chunks(BLOCK).map(move |block| (*index, block)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(blocks.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let prove_blocks = || {
+        let mut search = explainer.search();
+        let mut done: Vec<(usize, Vec<Vec<Cell>>)> = Vec::new();
+        loop {
+            let taken = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(index, block)) = blocks.get(taken) else {
+                return done;
+            };
+            let rows = block
+                .iter()
+                .map(|tuple| row(facts, tuple, search.prove(index, tuple).as_deref()))
+                .collect();
+            done.push((taken, rows));
+        }
+    };
+    let mut proved: Vec<Vec<Vec<Cell>>> = vec![Vec::new(); blocks.len()];
+    let finished: Vec<Vec<(usize, Vec<Vec<Cell>>)>> = if threads == 1 {
+        vec![prove_blocks()]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(prove_blocks)).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    };
+    for (taken, rows) in finished.into_iter().flatten() {
+        proved[taken] = rows;
+    }
+    let mut proved = proved.into_iter();
+    chosen
+        .iter()
+        .map(|(index, tuples)| {
+            let relation = &rules.relations[*index];
             let mut columns: Vec<String> =
                 relation.columns.iter().map(|(n, _)| n.clone()).collect();
             columns.extend(EXTRA_COLUMNS.map(String::from));
-            let rows = model
-                .conclusions(rules, index)
-                .iter()
-                .map(|tuple| {
-                    let proof = explainer.prove(index, tuple);
-                    row(facts, tuple, proof.as_deref())
-                })
+            let rows = proved
+                .by_ref()
+                .take(tuples.len().div_ceil(BLOCK))
+                .flatten()
                 .collect();
-            Some(Table {
+            Table {
                 name: relation.name.clone(),
                 columns,
                 rows,
-            })
+            }
         })
         .collect()
 }
+
+/// How many rows a thread proves at a time.
+const BLOCK: usize = 256;
 
 fn row(facts: &Facts, tuple: &Tuple, proof: Option<&Proof>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = tuple.values.iter().map(|&v| cell(facts, v)).collect();
@@ -140,11 +195,12 @@ pub fn explain(
             &conclusions,
         )));
     }
-    let mut explainer = Explainer::new(facts, rules, model);
+    let explainer = Explainer::new(facts, rules, model);
+    let mut search = explainer.search();
     matching
         .into_iter()
         .map(|tuple| {
-            explainer.prove(index, tuple).ok_or_else(|| {
+            search.prove(index, tuple).ok_or_else(|| {
                 Error::Request(format!("no proof found for a conclusion of {relation}"))
             })
         })

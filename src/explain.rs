@@ -180,51 +180,7 @@ pub fn provenance(facts: &Facts, proof: &Proof) -> Provenance {
     }
 }
 
-type Key = (usize, Box<[Value]>);
-
-/// An instance that works: its premises' proofs and its conditions.
-type Found = (Vec<Rc<Proof>>, Vec<Condition>);
-
-/// The state of one search for a rule's first working instance.
-struct Walk<'r> {
-    steps: &'r [Step],
-    threshold: Grade,
-    /// Premises must have proofs lower than this.
-    height: u32,
-    bindings: Vec<(&'r str, Value)>,
-    /// Premises found so far, with the index of their step.
-    premises: Vec<(usize, Key)>,
-    /// Conditions checked so far, with the index of their step.
-    conditions: Vec<(usize, Condition)>,
-    /// Premise lists already tried.
-    seen: rustc_hash::FxHashSet<Vec<Key>>,
-    found: Option<Found>,
-}
-
-/// Finds proofs over one model. Reuse one explainer for many conclusions:
-/// it remembers what it has proved.
-pub struct Explainer<'a> {
-    facts: &'a Facts,
-    rules: &'a Checked,
-    model: &'a Model,
-    /// (relation, bound-column mask) → bound values → tuple indices.
-    indexes: HashMap<(usize, u64), HashMap<Vec<Value>, Vec<usize>>>,
-    /// Per threshold grade: least-height proofs found.
-    proved: HashMap<Grade, HashMap<Key, Rc<Proof>>>,
-    /// Per threshold grade: the greatest height known to have no proof.
-    failed: HashMap<Grade, HashMap<Key, u32>>,
-    /// Fact rows by relation name and values, for proof leaves.
-    rows: HashMap<(usize, Box<[Value]>), Vec<RowRef>>,
-    /// The least height any proof of each relation's tuples can have: 0 for
-    /// inputs, else the least over its rules of [`Explainer::rule_height`].
-    /// Searching from there skips heights at which no proof can exist.
-    least_height: Vec<u32>,
-    /// The least height of a proof by each rule: 1 + the least height of
-    /// its tallest premise. A rule is not tried below it.
-    rule_height: Vec<u32>,
-}
-
-/// [`Explainer::least_height`] by relation and [`Explainer::rule_height`]
+/// [`Explainer::least_height`] by relation and [`Compiled::height`]
 /// by rule.
 fn least_heights(rules: &Checked) -> (Vec<u32>, Vec<u32>) {
     let mut heights: Vec<u32> = rules
@@ -281,10 +237,228 @@ fn dominates(grade: Grade, threshold: Grade) -> bool {
     grade.undisputed >= threshold.undisputed && grade.confidence >= threshold.confidence
 }
 
+/// An instance that works: its premises' proofs and its conditions.
+type Found = (Vec<Rc<Proof>>, Vec<Condition>);
+
+/// A tuple of the model as the search names it: its relation and the index
+/// of its first grade variant (relations are sorted, so a tuple's variants
+/// are adjacent). Cheaper to hash and store than the values.
+type At = (usize, usize);
+
+/// A rule's term with its variable numbered and its constant resolved, so
+/// that the search compares numbers, not names.
+#[derive(Clone, Copy, Debug)]
+enum Slot {
+    Var(usize),
+    Value(Value),
+    Any,
+}
+
+/// A rule body step over numbered variables: a [`Step`], compiled.
+#[derive(Debug)]
+enum Op {
+    Scan {
+        relation: usize,
+        terms: Box<[Slot]>,
+    },
+    Absent {
+        relation: usize,
+        terms: Box<[Slot]>,
+    },
+    Test {
+        builtin: &'static str,
+        args: Box<[Slot]>,
+    },
+    Bind {
+        var: usize,
+        builtin: &'static str,
+        args: Box<[Slot]>,
+    },
+    Let {
+        var: usize,
+        value: Slot,
+    },
+    Compare {
+        left: Slot,
+        op: CmpOp,
+        right: Slot,
+    },
+}
+
+/// One rule, ready for the search.
+#[derive(Debug)]
+struct Compiled {
+    /// The head's terms.
+    head: Box<[Slot]>,
+    /// The body, in written order.
+    ops: Box<[Op]>,
+    /// How many variables the rule has.
+    vars: usize,
+    /// False when a quoted constant has no symbol, so nothing can match, or
+    /// when the rule has more variables than the search tracks.
+    usable: bool,
+    /// The least height of a proof by this rule: 1 + the least height of
+    /// its tallest premise. The rule is not tried below it.
+    height: u32,
+}
+
+/// The most variables a rule may have: a step records the variables it
+/// bound in one 64-bit mask.
+const MAX_VARS: usize = 64;
+
+/// Numbers a rule's variables in order of first appearance and resolves its
+/// constants.
+struct Numbering<'r> {
+    model: &'r Model,
+    rules: &'r Checked,
+    names: Vec<&'r str>,
+    usable: bool,
+}
+
+impl<'r> Numbering<'r> {
+    fn var(&mut self, name: &'r str) -> usize {
+        match self.names.iter().position(|n| *n == name) {
+            Some(i) => i,
+            None => {
+                self.names.push(name);
+                self.names.len() - 1
+            }
+        }
+    }
+
+    fn slot(&mut self, term: &'r Term) -> Slot {
+        match term {
+            Term::Var(name) => Slot::Var(self.var(name)),
+            Term::Str(text) => {
+                let symbol = self
+                    .rules
+                    .constant(text)
+                    .and_then(|i| self.model.constants.get(i));
+                match symbol {
+                    Some(symbol) => Slot::Value(Value::Name(*symbol)),
+                    None => {
+                        self.usable = false;
+                        Slot::Any
+                    }
+                }
+            }
+            Term::Wildcard => Slot::Any,
+        }
+    }
+
+    fn slots(&mut self, terms: &'r [Term]) -> Box<[Slot]> {
+        terms.iter().map(|t| self.slot(t)).collect()
+    }
+}
+
+fn compile(rules: &Checked, model: &Model, rule_height: &[u32]) -> Vec<Compiled> {
+    let name = |builtin: usize| crate::dl::builtins::BUILTINS[builtin].name;
+    rules
+        .program
+        .rules
+        .iter()
+        .zip(&rules.rules)
+        .enumerate()
+        .map(|(index, (rule, info))| {
+            let mut n = Numbering {
+                model,
+                rules,
+                names: Vec::new(),
+                usable: true,
+            };
+            let head = n.slots(&rule.head.terms);
+            let ops = info
+                .steps
+                .iter()
+                .map(|step| match step {
+                    Step::Scan { relation, terms } => Op::Scan {
+                        relation: *relation,
+                        terms: n.slots(terms),
+                    },
+                    Step::Absent { relation, terms } => Op::Absent {
+                        relation: *relation,
+                        terms: n.slots(terms),
+                    },
+                    Step::Test { builtin, args } => Op::Test {
+                        builtin: name(*builtin),
+                        args: n.slots(args),
+                    },
+                    Step::Bind { var, builtin, args } => {
+                        let args = n.slots(args);
+                        Op::Bind {
+                            var: n.var(var),
+                            builtin: name(*builtin),
+                            args,
+                        }
+                    }
+                    Step::Let { var, value } => {
+                        let value = n.slot(value);
+                        Op::Let {
+                            var: n.var(var),
+                            value,
+                        }
+                    }
+                    Step::Compare { left, op, right } => Op::Compare {
+                        left: n.slot(left),
+                        op: *op,
+                        right: n.slot(right),
+                    },
+                })
+                .collect();
+            let vars = n.names.len();
+            Compiled {
+                head,
+                ops,
+                vars,
+                usable: n.usable && vars <= MAX_VARS,
+                height: rule_height.get(index).copied().unwrap_or(u32::MAX),
+            }
+        })
+        .collect()
+}
+
+/// The index of the first tuple with these values, if the relation has one.
+fn first_index(tuples: &[Tuple], values: &[Value]) -> Option<usize> {
+    let first = tuples.partition_point(|t| &t.values[..] < values);
+    (tuples.get(first)?.values[..] == *values).then_some(first)
+}
+
+/// The index of the first grade variant of the tuple at `index`.
+fn first_variant(tuples: &[Tuple], mut index: usize) -> usize {
+    while index > 0 && tuples[index - 1].values == tuples[index].values {
+        index -= 1;
+    }
+    index
+}
+
+/// What proofs are found from: the rules compiled for the search, and the
+/// fact rows behind each input tuple. It does not change once built, so
+/// several threads can search over one; each [`Search`] remembers its own
+/// proofs.
+pub struct Explainer<'a> {
+    facts: &'a Facts,
+    model: &'a Model,
+    inputs: Vec<bool>,
+    rules: Vec<Compiled>,
+    /// The rules deriving each relation, in program order.
+    by_head: Vec<Vec<usize>>,
+    /// Fact rows by input tuple, for proof leaves.
+    rows: HashMap<At, Vec<RowRef>>,
+    /// The least height any proof of each relation's tuples can have: 0 for
+    /// inputs, else the least over its rules of [`Compiled::height`].
+    /// Searching from there skips heights at which no proof can exist.
+    least_height: Vec<u32>,
+}
+
 impl<'a> Explainer<'a> {
     /// An explainer for the conclusions of `model`.
     pub fn new(facts: &'a Facts, rules: &'a Checked, model: &'a Model) -> Self {
-        let mut rows: HashMap<(usize, Box<[Value]>), Vec<RowRef>> = HashMap::default();
+        let inputs: Vec<bool> = rules
+            .relations
+            .iter()
+            .map(|r| r.kind == DeclKind::Input)
+            .collect();
+        let mut rows: HashMap<At, Vec<RowRef>> = HashMap::default();
         for (relation, declared) in rules.relations.iter().enumerate() {
             if declared.kind != DeclKind::Input {
                 continue;
@@ -296,120 +470,178 @@ impl<'a> Explainer<'a> {
             else {
                 continue;
             };
+            let tuples = &model.relations[relation];
             for (row_index, row) in rows_in_run(&facts.tables[table_index], model.as_of) {
-                rows.entry((relation, row.values.clone().into_boxed_slice()))
-                    .or_default()
-                    .push(RowRef {
+                if let Some(first) = first_index(tuples, &row.values) {
+                    rows.entry((relation, first)).or_default().push(RowRef {
                         table: table_index,
                         row: row_index,
                     });
+                }
             }
         }
         let (least_height, rule_height) = least_heights(rules);
+        let mut by_head = vec![Vec::new(); rules.relations.len()];
+        for (index, info) in rules.rules.iter().enumerate() {
+            if let Some(list) = by_head.get_mut(info.head) {
+                list.push(index);
+            }
+        }
         Explainer {
             facts,
-            rules,
             model,
+            inputs,
+            rules: compile(rules, model, &rule_height),
+            by_head,
+            rows,
+            least_height,
+        }
+    }
+
+    /// A search over this explainer's model. Reuse one search for many
+    /// conclusions: it remembers what it has proved.
+    pub fn search(&self) -> Search<'_, 'a> {
+        Search {
+            x: self,
             indexes: HashMap::default(),
             proved: HashMap::default(),
             failed: HashMap::default(),
-            rows,
-            least_height,
-            rule_height,
+        }
+    }
+}
+
+/// Bound values → the positions of the tuples that have them.
+type Index = HashMap<Box<[Value]>, Rc<[u32]>>;
+
+/// Candidate tuples for one atom: a run of the sorted relation when the
+/// bound columns lead, else the positions an index lists.
+enum Candidates {
+    Run(usize, usize),
+    Listed(Rc<[u32]>),
+}
+
+impl Candidates {
+    fn is_empty(&self) -> bool {
+        match self {
+            Candidates::Run(start, end) => start >= end,
+            Candidates::Listed(list) => list.is_empty(),
         }
     }
 
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Candidates::Run(start, end) => (start + i < *end).then_some(start + i),
+            Candidates::Listed(list) => list.get(i).map(|&p| p as usize),
+        }
+    }
+}
+
+/// The state of one search for a rule's first working instance.
+struct Walk<'r> {
+    ops: &'r [Op],
+    threshold: Grade,
+    /// Premises must have proofs lower than this.
+    height: u32,
+    /// Each variable's value, once bound.
+    bindings: Vec<Option<Value>>,
+    /// Premises found so far, with the index of their step.
+    premises: Vec<(usize, At)>,
+    found: Option<Found>,
+}
+
+/// Proof search over an [`Explainer`], remembering every proof it found
+/// and every height at which it found none.
+pub struct Search<'x, 'a> {
+    x: &'x Explainer<'a>,
+    /// (relation, bound-column mask) → bound values → tuple positions, for
+    /// bound columns that do not lead.
+    indexes: HashMap<(usize, u64), Index>,
+    /// Least-height proofs found, by threshold grade and tuple.
+    proved: HashMap<(Grade, At), Rc<Proof>>,
+    /// The greatest height known to have no proof, by threshold and tuple.
+    failed: HashMap<(Grade, At), u32>,
+}
+
+impl Search<'_, '_> {
     /// A least-height proof of `tuple` in `relation` at its grade, or `None`
     /// if the model does not hold it at that grade.
     pub fn prove(&mut self, relation: usize, tuple: &Tuple) -> Option<Rc<Proof>> {
-        let key: Key = (relation, tuple.values.clone());
-        let limit = u32::try_from(self.model.relations.iter().map(Vec::len).sum::<usize>())
+        let model = self.x.model;
+        let first = first_index(model.relations.get(relation)?, &tuple.values)?;
+        let limit = u32::try_from(model.relations.iter().map(Vec::len).sum::<usize>())
             .unwrap_or(u32::MAX)
             .saturating_add(1);
-        self.bounded(&key, tuple.grade, limit)
+        self.bounded((relation, first), tuple.grade, limit)
     }
 
-    /// A least-height proof of `key` with every leaf at least as strong as
-    /// `threshold`, if one of height at most `depth` exists.
-    fn bounded(&mut self, key: &Key, threshold: Grade, depth: u32) -> Option<Rc<Proof>> {
-        let relation = self.rules.relations.get(key.0)?;
-        if relation.kind == DeclKind::Input {
-            return self.fact(key, threshold);
+    /// A least-height proof of the tuple `at` with every leaf at least as
+    /// strong as `threshold`, if one of height at most `depth` exists.
+    fn bounded(&mut self, at: At, threshold: Grade, depth: u32) -> Option<Rc<Proof>> {
+        if *self.x.inputs.get(at.0)? {
+            return self.fact(at, threshold);
         }
-        if let Some(proof) = self.proved.get(&threshold).and_then(|m| m.get(key)) {
+        if let Some(proof) = self.proved.get(&(threshold, at)) {
             return (proof.height() <= depth).then(|| Rc::clone(proof));
         }
-        let known_failure = self
-            .failed
-            .get(&threshold)
-            .and_then(|m| m.get(key))
-            .copied()
-            .unwrap_or(0);
+        let known_failure = self.failed.get(&(threshold, at)).copied().unwrap_or(0);
         if known_failure >= depth {
             return None;
         }
-        let least = self.least_height.get(key.0).copied().unwrap_or(1);
+        let least = self.x.least_height.get(at.0).copied().unwrap_or(1);
         for height in (known_failure + 1).max(least)..=depth {
-            if let Some(proof) = self.of_height(key, threshold, height) {
+            if let Some(proof) = self.of_height(at, threshold, height) {
                 let proof = Rc::new(proof);
-                self.proved
-                    .entry(threshold)
-                    .or_default()
-                    .insert(key.clone(), Rc::clone(&proof));
+                self.proved.insert((threshold, at), Rc::clone(&proof));
                 return Some(proof);
             }
-            self.failed
-                .entry(threshold)
-                .or_default()
-                .insert(key.clone(), height);
+            self.failed.insert((threshold, at), height);
             // Nothing derives it at this threshold at all: stop early.
-            if !self.holds(key, threshold) {
+            if !self.holds(at, threshold) {
                 return None;
             }
         }
         None
     }
 
-    /// The model's tuples of `key`'s relation with `key`'s values, at every
-    /// grade: a binary search, since relations are sorted by value.
-    fn variants(&self, key: &Key) -> &'a [Tuple] {
-        let Some(tuples) = self.model.relations.get(key.0) else {
-            return &[];
-        };
-        let start = tuples.partition_point(|t| t.values < key.1);
-        let end = start + tuples[start..].partition_point(|t| t.values == key.1);
-        &tuples[start..end]
+    /// The tuple's grade variants.
+    fn variants(&self, (relation, first): At) -> &[Tuple] {
+        let tuples = &self.x.model.relations[relation];
+        let values = &tuples[first].values;
+        let end = first + tuples[first..].partition_point(|t| &t.values == values);
+        &tuples[first..end]
     }
 
     /// Whether the model holds the tuple at a grade at least `threshold`.
-    fn holds(&self, key: &Key, threshold: Grade) -> bool {
-        self.variants(key)
+    fn holds(&self, at: At, threshold: Grade) -> bool {
+        self.variants(at)
             .iter()
             .any(|t| dominates(t.grade, threshold))
     }
 
-    fn fact(&self, key: &Key, threshold: Grade) -> Option<Rc<Proof>> {
+    fn fact(&self, at: At, threshold: Grade) -> Option<Rc<Proof>> {
         // The strongest grade at which the input holds it.
-        let grade = self
-            .variants(key)
+        let variants = self.variants(at);
+        let grade = variants
             .iter()
             .map(|t| t.grade)
             .filter(|g| dominates(*g, threshold))
             .max()?;
+        let facts = self.x.facts;
         let rows = self
+            .x
             .rows
-            .get(key)
+            .get(&at)
             .map(|rows| {
                 rows.iter()
                     .copied()
-                    .filter(|r| self.facts.tables[r.table].rows[r.row].grade == grade)
+                    .filter(|r| facts.tables[r.table].rows[r.row].grade == grade)
                     .collect()
             })
             .unwrap_or_default();
         Some(Rc::new(Proof::Fact {
-            relation: key.0,
+            relation: at.0,
             tuple: Tuple {
-                values: key.1.clone(),
+                values: variants[0].values.clone(),
                 grade,
             },
             rows,
@@ -418,35 +650,38 @@ impl<'a> Explainer<'a> {
 
     /// A proof of exactly this height whose premises are least-height
     /// proofs, trying rules in program order.
-    fn of_height(&mut self, key: &Key, threshold: Grade, height: u32) -> Option<Proof> {
-        let rules = self.rules;
-        for (rule_index, (rule, info)) in rules.program.rules.iter().zip(&rules.rules).enumerate() {
-            if info.head != key.0 || self.rule_height.get(rule_index).is_none_or(|&h| h > height) {
+    fn of_height(&mut self, at: At, threshold: Grade, height: u32) -> Option<Proof> {
+        let x = self.x;
+        let values = &x.model.relations[at.0][at.1].values;
+        for &rule_index in x.by_head.get(at.0)? {
+            let rule = &x.rules[rule_index];
+            if !rule.usable || rule.height > height {
                 continue;
             }
-            let mut bindings: Vec<(&str, Value)> = Vec::new();
-            let head_matches = rule
-                .head
-                .terms
-                .iter()
-                .zip(key.1.iter())
-                .all(|(term, value)| match term {
-                    Term::Var(name) => match bindings.iter().find(|(n, _)| n == name) {
-                        Some((_, bound)) => bound == value,
-                        None => {
-                            bindings.push((name.as_str(), *value));
-                            true
-                        }
-                    },
-                    Term::Str(text) => self.constant(text) == Some(*value),
-                    Term::Wildcard => true,
-                });
+            let mut bindings: Vec<Option<Value>> = vec![None; rule.vars];
+            let head_matches =
+                rule.head
+                    .iter()
+                    .zip(values.iter())
+                    .all(|(slot, value)| match *slot {
+                        Slot::Var(i) => *bindings[i].get_or_insert(*value) == *value,
+                        Slot::Value(constant) => constant == *value,
+                        Slot::Any => true,
+                    });
             if !head_matches {
                 continue;
             }
-            if let Some((proofs, conditions)) =
-                self.first_instance(&info.steps, bindings, threshold, height)
-            {
+            let mut walk = Walk {
+                ops: &rule.ops,
+                threshold,
+                height,
+                bindings,
+                premises: Vec::new(),
+                found: None,
+            };
+            let remaining = (0..rule.ops.len()).fold(0u64, |m, i| m | (1 << i));
+            self.walk(&mut walk, remaining);
+            if let Some((proofs, conditions)) = walk.found {
                 let grade = proofs
                     .iter()
                     .map(|p| p.tuple().grade)
@@ -455,9 +690,9 @@ impl<'a> Explainer<'a> {
                 let tallest = proofs.iter().map(|p| p.height()).max().unwrap_or(0);
                 return Some(Proof::Rule {
                     rule: rule_index,
-                    relation: key.0,
+                    relation: at.0,
                     tuple: Tuple {
-                        values: key.1.clone(),
+                        values: values.clone(),
                         grade,
                     },
                     premises: proofs,
@@ -470,47 +705,39 @@ impl<'a> Explainer<'a> {
     }
 
     /// Whether the premises of one instance all have proofs below
-    /// `w.height`; if so, the instance is the answer.
+    /// `w.height`; if so, the instance is the answer, with the absences and
+    /// tests it checked, in body order.
     fn try_instance(&mut self, w: &mut Walk) {
         let mut premises = w.premises.clone();
         premises.sort_by_key(|(i, _)| *i);
-        let premises: Vec<Key> = premises.into_iter().map(|(_, k)| k).collect();
-        if !w.seen.insert(premises.clone()) {
-            return;
-        }
         let mut proofs = Vec::with_capacity(premises.len());
-        for premise in &premises {
-            match self.bounded(premise, w.threshold, w.height - 1) {
+        for (_, at) in premises {
+            match self.bounded(at, w.threshold, w.height - 1) {
                 Some(proof) => proofs.push(proof),
                 None => return,
             }
         }
-        let mut conditions = w.conditions.clone();
-        conditions.sort_by_key(|(i, _)| *i);
-        w.found = Some((proofs, conditions.into_iter().map(|(_, c)| c).collect()));
+        let bindings = &w.bindings;
+        let conditions = w
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Absent { relation, terms } => Some(Condition::Absent {
+                    relation: *relation,
+                    values: terms.iter().map(|s| value(*s, bindings)).collect(),
+                }),
+                Op::Test { builtin, args } => Some(Condition::Test {
+                    builtin,
+                    args: args.iter().filter_map(|s| value(*s, bindings)).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        w.found = Some((proofs, conditions));
     }
 
-    fn constant(&self, text: &str) -> Option<Value> {
-        let index = self.rules.constant(text)?;
-        self.model.constants.get(index).map(|s| Value::Name(*s))
-    }
-
-    fn value(&self, term: &Term, bindings: &[(&str, Value)]) -> Option<Value> {
-        match term {
-            Term::Var(name) => bindings
-                .iter()
-                .rev()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| *v),
-            Term::Str(text) => self.constant(text),
-            Term::Wildcard => None,
-        }
-    }
-
-    /// The first way the rule body holds under the head's bindings whose
-    /// premises have proofs below `height`: the premises' proofs and the
-    /// conditions checked, each in body order. Instances are tried as they
-    /// are found, so a search stops at the first that works.
+    /// Tries the remaining steps, in the order that uses the bindings best,
+    /// stopping at the first instance that works.
     ///
     /// The rules are written for bottom-up joins, left to right; here the
     /// conclusion's values are already bound, so steps run in the order
@@ -518,29 +745,7 @@ impl<'a> Explainer<'a> {
     /// variables are bound, otherwise the atom with the most bound columns.
     /// That keeps a search from scanning a whole relation for an atom the
     /// rule author put first.
-    fn first_instance<'r>(
-        &mut self,
-        steps: &'r [Step],
-        bindings: Vec<(&'r str, Value)>,
-        threshold: Grade,
-        height: u32,
-    ) -> Option<Found> {
-        let mut walk = Walk {
-            steps,
-            threshold,
-            height,
-            bindings,
-            premises: Vec::new(),
-            conditions: Vec::new(),
-            seen: Default::default(),
-            found: None,
-        };
-        let remaining = (0..steps.len()).fold(0u64, |m, i| m | (1 << i));
-        self.walk(&mut walk, remaining);
-        walk.found
-    }
-
-    fn walk<'r>(&mut self, w: &mut Walk<'r>, remaining: u64) {
+    fn walk(&mut self, w: &mut Walk, remaining: u64) {
         if w.found.is_some() {
             return;
         }
@@ -548,96 +753,81 @@ impl<'a> Explainer<'a> {
             self.try_instance(w);
             return;
         }
-        let Some(index) = self.next_step(w, remaining) else {
+        let Some(index) = next_step(w, remaining) else {
             return;
         };
         let rest = remaining & !(1 << index);
-        match &w.steps[index] {
-            Step::Scan { relation, terms } => {
-                let bound: Vec<Option<Value>> =
-                    terms.iter().map(|t| self.value(t, &w.bindings)).collect();
-                let candidates = self.lookup(*relation, &bound);
-                let tuples: &'a [Tuple] = &self.model.relations[*relation];
+        let ops = w.ops;
+        match &ops[index] {
+            Op::Scan { relation, terms } => {
+                let candidates = self.lookup(*relation, terms, &w.bindings);
+                let tuples: &[Tuple] = &self.x.model.relations[*relation];
                 // Relations are sorted, so a tuple's grade variants come
                 // together: try its values once.
-                let mut last: Option<&[Value]> = None;
-                for candidate in candidates {
+                let mut last: Option<usize> = None;
+                let mut i = 0;
+                while let Some(candidate) = candidates.get(i) {
+                    i += 1;
                     let tuple = &tuples[candidate];
-                    if !dominates(tuple.grade, w.threshold) || last == Some(&tuple.values[..]) {
+                    if !dominates(tuple.grade, w.threshold) {
                         continue;
                     }
-                    last = Some(&tuple.values[..]);
-                    let values = tuple.values.clone();
-                    let mark = w.bindings.len();
+                    let first = first_variant(tuples, candidate);
+                    if last == Some(first) {
+                        continue;
+                    }
+                    last = Some(first);
+                    let mut bound_here = 0u64;
                     let mut consistent = true;
-                    for (term, value) in terms.iter().zip(values.iter()) {
-                        if let Term::Var(name) = term {
-                            match w.bindings.iter().rev().find(|(n, _)| n == name) {
-                                Some((_, bound)) if bound != value => consistent = false,
-                                Some(_) => {}
-                                None => w.bindings.push((name.as_str(), *value)),
+                    for (slot, value) in terms.iter().zip(tuple.values.iter()) {
+                        if let Slot::Var(var) = *slot {
+                            match w.bindings[var] {
+                                Some(bound) => consistent &= bound == *value,
+                                None => {
+                                    w.bindings[var] = Some(*value);
+                                    bound_here |= 1 << var;
+                                }
                             }
                         }
                     }
                     if consistent {
-                        w.premises.push((index, (*relation, values)));
+                        w.premises.push((index, (*relation, first)));
                         self.walk(w, rest);
                         w.premises.pop();
                     }
-                    w.bindings.truncate(mark);
+                    unbind(&mut w.bindings, bound_here);
                     if w.found.is_some() {
                         break;
                     }
                 }
             }
-            Step::Absent { relation, terms } => {
-                let bound: Vec<Option<Value>> =
-                    terms.iter().map(|t| self.value(t, &w.bindings)).collect();
-                if self.lookup(*relation, &bound).is_empty() {
-                    let condition = Condition::Absent {
-                        relation: *relation,
-                        values: bound,
-                    };
-                    w.conditions.push((index, condition));
+            Op::Absent { relation, terms } => {
+                if self.lookup(*relation, terms, &w.bindings).is_empty() {
                     self.walk(w, rest);
-                    w.conditions.pop();
                 }
             }
-            Step::Test { builtin, args } => {
-                let name = crate::dl::builtins::BUILTINS[*builtin].name;
+            Op::Test { builtin, args } => {
                 let args: Option<Vec<Value>> =
-                    args.iter().map(|t| self.value(t, &w.bindings)).collect();
-                let Some(args) = args else { return };
-                if builtin::call(name, &args) == Some(Outcome::Holds(true)) {
-                    w.conditions.push((
-                        index,
-                        Condition::Test {
-                            builtin: name,
-                            args,
-                        },
-                    ));
+                    args.iter().map(|s| value(*s, &w.bindings)).collect();
+                if args.and_then(|a| builtin::call(builtin, &a)) == Some(Outcome::Holds(true)) {
                     self.walk(w, rest);
-                    w.conditions.pop();
                 }
             }
-            Step::Bind { var, builtin, args } => {
-                let name = crate::dl::builtins::BUILTINS[*builtin].name;
+            Op::Bind { var, builtin, args } => {
                 let args: Option<Vec<Value>> =
-                    args.iter().map(|t| self.value(t, &w.bindings)).collect();
-                if let Some(Outcome::Value(value)) = args.and_then(|a| builtin::call(name, &a)) {
-                    self.bind_then(w, var, value, rest);
+                    args.iter().map(|s| value(*s, &w.bindings)).collect();
+                if let Some(Outcome::Value(v)) = args.and_then(|a| builtin::call(builtin, &a)) {
+                    self.bind_then(w, *var, v, rest);
                 }
             }
-            Step::Let { var, value } => {
-                if let Some(value) = self.value(value, &w.bindings) {
-                    self.bind_then(w, var, value, rest);
+            Op::Let { var, value: slot } => {
+                if let Some(v) = value(*slot, &w.bindings) {
+                    self.bind_then(w, *var, v, rest);
                 }
             }
-            Step::Compare { left, op, right } => {
-                let (Some(l), Some(r)) = (
-                    self.value(left, &w.bindings),
-                    self.value(right, &w.bindings),
-                ) else {
+            Op::Compare { left, op, right } => {
+                let (Some(l), Some(r)) = (value(*left, &w.bindings), value(*right, &w.bindings))
+                else {
                     return;
                 };
                 let holds = match op {
@@ -652,81 +842,115 @@ impl<'a> Explainer<'a> {
         }
     }
 
-    /// The step to take next: the first test, absence, comparison or
-    /// binding whose inputs are bound; else the atom with the most bound
-    /// columns (the first on a tie).
-    fn next_step(&self, w: &Walk, remaining: u64) -> Option<usize> {
-        let bound = |term: &Term| match term {
-            Term::Var(name) => w.bindings.iter().any(|(n, _)| n == name),
-            Term::Str(_) => true,
-            Term::Wildcard => false,
-        };
-        let mut best: Option<(usize, usize)> = None;
-        for (index, step) in w.steps.iter().enumerate() {
-            if remaining & (1 << index) == 0 {
-                continue;
-            }
-            let ready = match step {
-                Step::Scan { terms, .. } => {
-                    let count = terms.iter().filter(|t| bound(t)).count();
-                    if best.is_none_or(|(_, most)| count > most) {
-                        best = Some((index, count));
-                    }
-                    false
-                }
-                Step::Absent { terms, .. } => terms
-                    .iter()
-                    .all(|t| matches!(t, Term::Wildcard) || bound(t)),
-                Step::Test { args, .. } | Step::Bind { args, .. } => args.iter().all(bound),
-                Step::Let { value, .. } => bound(value),
-                Step::Compare { left, right, .. } => bound(left) && bound(right),
-            };
-            if ready {
-                return Some(index);
-            }
-        }
-        best.map(|(index, _)| index)
-    }
-
     /// Binds `var` to `value` and goes on. A variable the conclusion (or
     /// an earlier step) already bound must equal the value the rule
     /// computes: the conclusion is only explained by instances that
     /// produce it.
-    fn bind_then<'r>(&mut self, w: &mut Walk<'r>, var: &'r str, value: Value, rest: u64) {
-        match w.bindings.iter().rev().find(|(n, _)| *n == var) {
-            Some((_, bound)) if *bound != value => {}
+    fn bind_then(&mut self, w: &mut Walk, var: usize, value: Value, rest: u64) {
+        match w.bindings[var] {
+            Some(bound) if bound != value => {}
             Some(_) => self.walk(w, rest),
             None => {
-                w.bindings.push((var, value));
+                w.bindings[var] = Some(value);
                 self.walk(w, rest);
-                w.bindings.pop();
+                w.bindings[var] = None;
             }
         }
     }
 
-    /// Indices of the relation's tuples that match the bound values.
-    fn lookup(&mut self, relation: usize, bound: &[Option<Value>]) -> Vec<usize> {
-        let mask = bound
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.is_some())
-            .fold(0u64, |m, (i, _)| m | (1 << i));
-        let tuples = &self.model.relations[relation];
+    /// The relation's tuples that match the bound terms. When the bound
+    /// columns are the leading ones, the sorted relation answers by binary
+    /// search; otherwise an index is built on first use.
+    fn lookup(
+        &mut self,
+        relation: usize,
+        terms: &[Slot],
+        bindings: &[Option<Value>],
+    ) -> Candidates {
+        let mut mask = 0u64;
+        let mut key: Vec<Value> = Vec::with_capacity(terms.len());
+        for (column, slot) in terms.iter().enumerate() {
+            if let Some(v) = value(*slot, bindings) {
+                mask |= 1 << column;
+                key.push(v);
+            }
+        }
+        let tuples = &self.x.model.relations[relation];
+        if mask & mask.wrapping_add(1) == 0 {
+            // Columns 0..k are bound: the matches are one run.
+            let k = key.len();
+            let start = tuples.partition_point(|t| t.values[..k] < key[..]);
+            let end = start + tuples[start..].partition_point(|t| t.values[..k] == key[..]);
+            return Candidates::Run(start, end);
+        }
         let index = self.indexes.entry((relation, mask)).or_insert_with(|| {
-            let mut index: HashMap<Vec<Value>, Vec<usize>> = HashMap::default();
+            let mut index: HashMap<Box<[Value]>, Vec<u32>> = HashMap::default();
             for (i, tuple) in tuples.iter().enumerate() {
-                let key: Vec<Value> = tuple
+                let key: Box<[Value]> = tuple
                     .values
                     .iter()
                     .enumerate()
                     .filter(|(c, _)| mask & (1 << c) != 0)
                     .map(|(_, v)| *v)
                     .collect();
-                index.entry(key).or_default().push(i);
+                index.entry(key).or_default().push(i as u32);
             }
-            index
+            index.into_iter().map(|(k, v)| (k, Rc::from(v))).collect()
         });
-        let key: Vec<Value> = bound.iter().flatten().copied().collect();
-        index.get(&key).cloned().unwrap_or_default()
+        match index.get(&key[..]) {
+            Some(list) => Candidates::Listed(Rc::clone(list)),
+            None => Candidates::Run(0, 0),
+        }
     }
+}
+
+/// A slot's value under the bindings; `None` for `_` and unbound variables.
+fn value(slot: Slot, bindings: &[Option<Value>]) -> Option<Value> {
+    match slot {
+        Slot::Var(var) => bindings[var],
+        Slot::Value(v) => Some(v),
+        Slot::Any => None,
+    }
+}
+
+fn unbind(bindings: &mut [Option<Value>], mut mask: u64) {
+    while mask != 0 {
+        let var = mask.trailing_zeros() as usize;
+        bindings[var] = None;
+        mask &= mask - 1;
+    }
+}
+
+/// The step to take next: the first test, absence, comparison or binding
+/// whose inputs are bound; else the atom with the most bound columns (the
+/// first on a tie).
+fn next_step(w: &Walk, remaining: u64) -> Option<usize> {
+    let bound = |slot: &Slot| match slot {
+        Slot::Var(var) => w.bindings[*var].is_some(),
+        Slot::Value(_) => true,
+        Slot::Any => false,
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for (index, op) in w.ops.iter().enumerate() {
+        if remaining & (1 << index) == 0 {
+            continue;
+        }
+        let ready = match op {
+            Op::Scan { terms, .. } => {
+                let count = terms.iter().filter(|t| bound(t)).count();
+                if best.is_none_or(|(_, most)| count > most) {
+                    best = Some((index, count));
+                }
+                false
+            }
+            Op::Absent { terms, .. } => terms.iter().all(|t| matches!(t, Slot::Any) || bound(t)),
+            Op::Test { args, .. } | Op::Bind { args, .. } => args.iter().all(bound),
+            Op::Let { value, .. } => bound(value),
+            Op::Compare { left, right, .. } => bound(left) && bound(right),
+        };
+        if ready {
+            return Some(index);
+        }
+    }
+    best.map(|(index, _)| index)
 }
