@@ -7,8 +7,11 @@
 //! premises at least as strong as that grade, and recurses. It returns a
 //! proof of least height, so a proof never contains its own conclusion (a
 //! circular proof would contain a shorter one), and among proofs of least
-//! height the first in rule order and sorted tuple order, so the choice is
-//! deterministic. Rendering a proof is `render::proof`'s job.
+//! height the first the search meets: rules in program order, each body
+//! joined where the fewest tuples match, candidates in sorted order. So the
+//! choice is deterministic for a given model (whichever thread searches),
+//! though new facts can change it. Rendering a proof is `render::proof`'s
+//! job.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
@@ -528,6 +531,13 @@ impl Candidates {
         }
     }
 
+    fn len(&self) -> usize {
+        match self {
+            Candidates::Run(start, end) => end.saturating_sub(*start),
+            Candidates::Listed(list) => list.len(),
+        }
+    }
+
     fn get(&self, i: usize) -> Option<usize> {
         match self {
             Candidates::Run(start, end) => (start + i < *end).then_some(start + i),
@@ -742,7 +752,7 @@ impl Search<'_, '_> {
     /// The rules are written for bottom-up joins, left to right; here the
     /// conclusion's values are already bound, so steps run in the order
     /// that uses them best: any test, absence or binding as soon as its
-    /// variables are bound, otherwise the atom with the most bound columns.
+    /// variables are bound, otherwise the atom with the fewest matches.
     /// That keeps a search from scanning a whole relation for an atom the
     /// rule author put first.
     fn walk(&mut self, w: &mut Walk, remaining: u64) {
@@ -753,14 +763,17 @@ impl Search<'_, '_> {
             self.try_instance(w);
             return;
         }
-        let Some(index) = next_step(w, remaining) else {
+        let Some((index, scanned)) = self.next_step(w, remaining) else {
             return;
         };
         let rest = remaining & !(1 << index);
         let ops = w.ops;
         match &ops[index] {
             Op::Scan { relation, terms } => {
-                let candidates = self.lookup(*relation, terms, &w.bindings);
+                let candidates = match scanned {
+                    Some(candidates) => candidates,
+                    None => self.lookup(*relation, terms, &w.bindings),
+                };
                 let tuples: &[Tuple] = &self.x.model.relations[*relation];
                 // Relations are sorted, so a tuple's grade variants come
                 // together: try its values once.
@@ -902,6 +915,54 @@ impl Search<'_, '_> {
             None => Candidates::Run(0, 0),
         }
     }
+
+    /// The step to take next: the first test, absence, comparison or binding
+    /// whose inputs are bound; else the atom with the fewest matching tuples
+    /// (the first on a tie), with those tuples.
+    fn next_step(&mut self, w: &Walk, remaining: u64) -> Option<(usize, Option<Candidates>)> {
+        let bound = |slot: &Slot| match slot {
+            Slot::Var(var) => w.bindings[*var].is_some(),
+            Slot::Value(_) => true,
+            Slot::Any => false,
+        };
+        let mut scans = 0u64;
+        for (index, op) in w.ops.iter().enumerate() {
+            if remaining & (1 << index) == 0 {
+                continue;
+            }
+            let ready = match op {
+                Op::Scan { .. } => {
+                    scans |= 1 << index;
+                    false
+                }
+                Op::Absent { terms, .. } => {
+                    terms.iter().all(|t| matches!(t, Slot::Any) || bound(t))
+                }
+                Op::Test { args, .. } | Op::Bind { args, .. } => args.iter().all(bound),
+                Op::Let { value, .. } => bound(value),
+                Op::Compare { left, right, .. } => bound(left) && bound(right),
+            };
+            if ready {
+                return Some((index, None));
+            }
+        }
+        let mut best: Option<(usize, Candidates)> = None;
+        while scans != 0 {
+            let index = scans.trailing_zeros() as usize;
+            scans &= scans - 1;
+            let Op::Scan { relation, terms } = &w.ops[index] else {
+                continue;
+            };
+            let candidates = self.lookup(*relation, terms, &w.bindings);
+            if best
+                .as_ref()
+                .is_none_or(|(_, b)| candidates.len() < b.len())
+            {
+                best = Some((index, candidates));
+            }
+        }
+        best.map(|(index, candidates)| (index, Some(candidates)))
+    }
 }
 
 /// A slot's value under the bindings; `None` for `_` and unbound variables.
@@ -919,38 +980,4 @@ fn unbind(bindings: &mut [Option<Value>], mut mask: u64) {
         bindings[var] = None;
         mask &= mask - 1;
     }
-}
-
-/// The step to take next: the first test, absence, comparison or binding
-/// whose inputs are bound; else the atom with the most bound columns (the
-/// first on a tie).
-fn next_step(w: &Walk, remaining: u64) -> Option<usize> {
-    let bound = |slot: &Slot| match slot {
-        Slot::Var(var) => w.bindings[*var].is_some(),
-        Slot::Value(_) => true,
-        Slot::Any => false,
-    };
-    let mut best: Option<(usize, usize)> = None;
-    for (index, op) in w.ops.iter().enumerate() {
-        if remaining & (1 << index) == 0 {
-            continue;
-        }
-        let ready = match op {
-            Op::Scan { terms, .. } => {
-                let count = terms.iter().filter(|t| bound(t)).count();
-                if best.is_none_or(|(_, most)| count > most) {
-                    best = Some((index, count));
-                }
-                false
-            }
-            Op::Absent { terms, .. } => terms.iter().all(|t| matches!(t, Slot::Any) || bound(t)),
-            Op::Test { args, .. } | Op::Bind { args, .. } => args.iter().all(bound),
-            Op::Let { value, .. } => bound(value),
-            Op::Compare { left, right, .. } => bound(left) && bound(right),
-        };
-        if ready {
-            return Some(index);
-        }
-    }
-    best.map(|(index, _)| index)
 }
