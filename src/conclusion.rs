@@ -70,6 +70,7 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
                 .map(|tuple| row(facts, tuple, search.prove(index, tuple).as_deref()))
                 .collect();
             done.push((taken, rows));
+            search.forget_beyond(MEMORY);
         }
     };
     let mut proved: Vec<Vec<Vec<Cell>>> = vec![Vec::new(); blocks.len()];
@@ -114,6 +115,11 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
 
 /// How many rows a thread proves at a time.
 const BLOCK: usize = 256;
+
+/// How many proofs and failures a thread remembers before it starts
+/// afresh: enough to reuse the proofs of shared premises, few enough that
+/// a million rows do not keep a million proofs alive.
+const MEMORY: usize = 1 << 16;
 
 fn row(facts: &Facts, tuple: &Tuple, proof: Option<&Proof>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = tuple.values.iter().map(|&v| cell(facts, v)).collect();

@@ -573,6 +573,17 @@ pub struct Search<'x, 'a> {
 }
 
 impl Search<'_, '_> {
+    /// Forgets the proofs and failures it remembers once they number more
+    /// than `limit`, so that proving millions of rows keeps a bounded
+    /// memory. Only speed depends on what is remembered: proofs found
+    /// again are the same.
+    pub fn forget_beyond(&mut self, limit: usize) {
+        if self.proved.len() + self.failed.len() > limit {
+            self.proved = HashMap::default();
+            self.failed = HashMap::default();
+        }
+    }
+
     /// A least-height proof of `tuple` in `relation` at its grade, or `None`
     /// if the model does not hold it at that grade.
     pub fn prove(&mut self, relation: usize, tuple: &Tuple) -> Option<Rc<Proof>> {

@@ -237,3 +237,56 @@ fn the_contested_intelligence_claim_shows_who_asserts_and_who_disputes() {
         infer.stdout
     );
 }
+
+/// The proof of a conclusion is the same however the search got to it:
+/// alone, after every other conclusion in order or in reverse, or with its
+/// memory wiped after each. `infer` relies on this when it proves rows on
+/// several threads, each remembering different proofs, and forgets what it
+/// remembers as it goes.
+#[test]
+fn a_proof_does_not_depend_on_what_the_search_remembers() {
+    use silsila::dl::syntax::DeclKind;
+    use silsila::explain::Explainer;
+
+    for (name, folder, _) in crate::support::fact_folders() {
+        let facts = silsila::facts::load(&folder).unwrap();
+        let rules = silsila::rules::rules().unwrap();
+        let model = silsila::eval::run(&facts, &Default::default()).unwrap();
+        let explainer = Explainer::new(&facts, rules, &model);
+        let mut in_order = explainer.search();
+        let mut reversed = explainer.search();
+        let mut forgetful = explainer.search();
+        let mut checked = 0;
+        for (index, relation) in rules.relations.iter().enumerate() {
+            if relation.kind == DeclKind::Input {
+                continue;
+            }
+            let conclusions = model.conclusions(rules, index);
+            let backwards: Vec<_> = conclusions
+                .iter()
+                .rev()
+                .map(|t| reversed.prove(index, t))
+                .collect();
+            for (tuple, from_reversed) in conclusions.iter().zip(backwards.into_iter().rev()) {
+                let alone = explainer.search().prove(index, tuple);
+                assert!(alone.is_some(), "{name}: {} has no proof", relation.name);
+                assert_eq!(
+                    in_order.prove(index, tuple),
+                    alone,
+                    "{name}: {}",
+                    relation.name
+                );
+                assert_eq!(from_reversed, alone, "{name}: {}", relation.name);
+                forgetful.forget_beyond(0);
+                assert_eq!(
+                    forgetful.prove(index, tuple),
+                    alone,
+                    "{name}: {}",
+                    relation.name
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "{name}: no conclusions to prove");
+    }
+}
