@@ -6,7 +6,7 @@
 
 use crate::error::Result;
 use crate::facts::{Date, Facts, Grade, Row, Symbol, Table, Value};
-use crate::model::{Model, Tuple};
+use crate::model::{Model, Relation, Tuple};
 use crate::rules::rules;
 use crate::schema;
 
@@ -85,15 +85,17 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
             }
         })
         .collect();
-    let mut relations = evaluate(&constants, &inputs);
-    for (slot, input) in relations.iter_mut().zip(inputs) {
-        if slot.is_empty() {
-            *slot = input;
-        }
-        // crepe returns hash sets; sorted relations make every later step
-        // (printing, choosing among equally good proofs) deterministic.
-        slot.sort_unstable();
-    }
+    // crepe returns hash sets; sorted relations make every later step
+    // (printing, choosing among equally good proofs) deterministic.
+    let relations = evaluate(&constants, &inputs)
+        .into_iter()
+        .zip(inputs)
+        .zip(&rules.relations)
+        .map(|((derived, input), declared)| {
+            let tuples = if derived.is_empty() { input } else { derived };
+            Relation::new(declared.columns.len(), tuples)
+        })
+        .collect();
     Ok(Model {
         as_of,
         recent_since,

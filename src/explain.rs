@@ -8,7 +8,8 @@
 //! proof of least height, so a proof never contains its own conclusion (a
 //! circular proof would contain a shorter one), and among proofs of least
 //! height the first the search meets: rules in program order, each body
-//! joined where the fewest tuples match, candidates in sorted order. So the
+//! joined where the most columns are bound and then the fewest tuples
+//! match, candidates in sorted order. So the
 //! choice is deterministic for a given model (whichever thread searches),
 //! though new facts can change it. Rendering a proof is `render::proof`'s
 //! job.
@@ -21,7 +22,7 @@ use crate::dl::check::{Checked, Step};
 use crate::dl::syntax::{CmpOp, DeclKind, Term};
 use crate::eval::rows_in_run;
 use crate::facts::{Facts, Grade, Symbol, Value};
-use crate::model::{Model, Tuple};
+use crate::model::{Model, Relation, Tuple};
 
 /// A fact row: the index of its table in [`Facts::tables`] and of the row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -421,14 +422,14 @@ fn compile(rules: &Checked, model: &Model, rule_height: &[u32]) -> Vec<Compiled>
 }
 
 /// The index of the first tuple with these values, if the relation has one.
-fn first_index(tuples: &[Tuple], values: &[Value]) -> Option<usize> {
-    let first = tuples.partition_point(|t| &t.values[..] < values);
-    (tuples.get(first)?.values[..] == *values).then_some(first)
+fn first_index(relation: &Relation, values: &[Value]) -> Option<usize> {
+    let first = relation.partition_point(0..relation.len(), |v| v < values);
+    (first < relation.len() && relation.values(first) == values).then_some(first)
 }
 
 /// The index of the first grade variant of the tuple at `index`.
-fn first_variant(tuples: &[Tuple], mut index: usize) -> usize {
-    while index > 0 && tuples[index - 1].values == tuples[index].values {
+fn first_variant(relation: &Relation, mut index: usize) -> usize {
+    while index > 0 && relation.values(index - 1) == relation.values(index) {
         index -= 1;
     }
     index
@@ -589,7 +590,7 @@ impl Search<'_, '_> {
     pub fn prove(&mut self, relation: usize, tuple: &Tuple) -> Option<Rc<Proof>> {
         let model = self.x.model;
         let first = first_index(model.relations.get(relation)?, &tuple.values)?;
-        let limit = u32::try_from(model.relations.iter().map(Vec::len).sum::<usize>())
+        let limit = u32::try_from(model.relations.iter().map(Relation::len).sum::<usize>())
             .unwrap_or(u32::MAX)
             .saturating_add(1);
         self.bounded((relation, first), tuple.grade, limit)
@@ -624,27 +625,24 @@ impl Search<'_, '_> {
         None
     }
 
-    /// The tuple's grade variants.
-    fn variants(&self, (relation, first): At) -> &[Tuple] {
+    /// The grades at which the model holds the tuple.
+    fn variants(&self, (relation, first): At) -> impl Iterator<Item = Grade> + '_ {
         let tuples = &self.x.model.relations[relation];
-        let values = &tuples[first].values;
-        let end = first + tuples[first..].partition_point(|t| &t.values == values);
-        &tuples[first..end]
+        let values = tuples.values(first);
+        (first..tuples.len())
+            .take_while(move |&i| tuples.values(i) == values)
+            .map(|i| tuples.grade(i))
     }
 
     /// Whether the model holds the tuple at a grade at least `threshold`.
     fn holds(&self, at: At, threshold: Grade) -> bool {
-        self.variants(at)
-            .iter()
-            .any(|t| dominates(t.grade, threshold))
+        self.variants(at).any(|g| dominates(g, threshold))
     }
 
     fn fact(&self, at: At, threshold: Grade) -> Option<Rc<Proof>> {
         // The strongest grade at which the input holds it.
-        let variants = self.variants(at);
-        let grade = variants
-            .iter()
-            .map(|t| t.grade)
+        let grade = self
+            .variants(at)
             .filter(|g| dominates(*g, threshold))
             .max()?;
         let facts = self.x.facts;
@@ -662,7 +660,7 @@ impl Search<'_, '_> {
         Some(Rc::new(Proof::Fact {
             relation: at.0,
             tuple: Tuple {
-                values: variants[0].values.clone(),
+                values: self.x.model.relations[at.0].values(at.1).into(),
                 grade,
             },
             rows,
@@ -673,7 +671,7 @@ impl Search<'_, '_> {
     /// proofs, trying rules in program order.
     fn of_height(&mut self, at: At, threshold: Grade, height: u32) -> Option<Proof> {
         let x = self.x;
-        let values = &x.model.relations[at.0][at.1].values;
+        let values = x.model.relations[at.0].values(at.1);
         for &rule_index in x.by_head.get(at.0)? {
             let rule = &x.rules[rule_index];
             if !rule.usable || rule.height > height {
@@ -713,7 +711,7 @@ impl Search<'_, '_> {
                     rule: rule_index,
                     relation: at.0,
                     tuple: Tuple {
-                        values: values.clone(),
+                        values: values.into(),
                         grade,
                     },
                     premises: proofs,
@@ -763,7 +761,8 @@ impl Search<'_, '_> {
     /// The rules are written for bottom-up joins, left to right; here the
     /// conclusion's values are already bound, so steps run in the order
     /// that uses them best: any test, absence or binding as soon as its
-    /// variables are bound, otherwise the atom with the fewest matches.
+    /// variables are bound, otherwise the atom with the most bound columns
+    /// and, among those, the fewest matches.
     /// That keeps a search from scanning a whole relation for an atom the
     /// rule author put first.
     fn walk(&mut self, w: &mut Walk, remaining: u64) {
@@ -785,15 +784,14 @@ impl Search<'_, '_> {
                     Some(candidates) => candidates,
                     None => self.lookup(*relation, terms, &w.bindings),
                 };
-                let tuples: &[Tuple] = &self.x.model.relations[*relation];
+                let tuples: &Relation = &self.x.model.relations[*relation];
                 // Relations are sorted, so a tuple's grade variants come
                 // together: try its values once.
                 let mut last: Option<usize> = None;
                 let mut i = 0;
                 while let Some(candidate) = candidates.get(i) {
                     i += 1;
-                    let tuple = &tuples[candidate];
-                    if !dominates(tuple.grade, w.threshold) {
+                    if !dominates(tuples.grade(candidate), w.threshold) {
                         continue;
                     }
                     let first = first_variant(tuples, candidate);
@@ -803,7 +801,7 @@ impl Search<'_, '_> {
                     last = Some(first);
                     let mut bound_here = 0u64;
                     let mut consistent = true;
-                    for (slot, value) in terms.iter().zip(tuple.values.iter()) {
+                    for (slot, value) in terms.iter().zip(tuples.values(candidate)) {
                         if let Slot::Var(var) = *slot {
                             match w.bindings[var] {
                                 Some(bound) => consistent &= bound == *value,
@@ -903,15 +901,15 @@ impl Search<'_, '_> {
         if mask & mask.wrapping_add(1) == 0 {
             // Columns 0..k are bound: the matches are one run.
             let k = key.len();
-            let start = tuples.partition_point(|t| t.values[..k] < key[..]);
-            let end = start + tuples[start..].partition_point(|t| t.values[..k] == key[..]);
+            let start = tuples.partition_point(0..tuples.len(), |v| v[..k] < key[..]);
+            let end = tuples.partition_point(start..tuples.len(), |v| v[..k] == key[..]);
             return Candidates::Run(start, end);
         }
         let index = self.indexes.entry((relation, mask)).or_insert_with(|| {
             let mut index: HashMap<Box<[Value]>, Vec<u32>> = HashMap::default();
-            for (i, tuple) in tuples.iter().enumerate() {
-                let key: Box<[Value]> = tuple
-                    .values
+            for i in 0..tuples.len() {
+                let key: Box<[Value]> = tuples
+                    .values(i)
                     .iter()
                     .enumerate()
                     .filter(|(c, _)| mask & (1 << c) != 0)
@@ -928,8 +926,9 @@ impl Search<'_, '_> {
     }
 
     /// The step to take next: the first test, absence, comparison or binding
-    /// whose inputs are bound; else the atom with the fewest matching tuples
-    /// (the first on a tie), with those tuples.
+    /// whose inputs are bound; else, of the atoms with the most bound
+    /// columns, the one with the fewest matching tuples (the first on a
+    /// tie), with those tuples when they were counted.
     fn next_step(&mut self, w: &Walk, remaining: u64) -> Option<(usize, Option<Candidates>)> {
         let bound = |slot: &Slot| match slot {
             Slot::Var(var) => w.bindings[*var].is_some(),
@@ -957,10 +956,24 @@ impl Search<'_, '_> {
                 return Some((index, None));
             }
         }
+        // Among the atoms with the most bound columns, the one with the
+        // fewest matches; counted only when several tie.
+        let bound_columns = |index: usize| match &w.ops[index] {
+            Op::Scan { terms, .. } => terms.iter().filter(|t| bound(t)).count(),
+            _ => 0,
+        };
+        let most = (0..w.ops.len())
+            .filter(|i| scans & (1 << i) != 0)
+            .map(bound_columns)
+            .max()?;
+        let tied: Vec<usize> = (0..w.ops.len())
+            .filter(|&i| scans & (1 << i) != 0 && bound_columns(i) == most)
+            .collect();
+        if let [only] = tied[..] {
+            return Some((only, None));
+        }
         let mut best: Option<(usize, Candidates)> = None;
-        while scans != 0 {
-            let index = scans.trailing_zeros() as usize;
-            scans &= scans - 1;
+        for index in tied {
             let Op::Scan { relation, terms } = &w.ops[index] else {
                 continue;
             };

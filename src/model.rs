@@ -25,7 +25,85 @@ pub struct Model {
     /// Every relation's tuples, indexed like [`Checked::relations`]: inputs
     /// hold the fact rows that entered the run, derived relations every
     /// grade at which each tuple was derived.
-    pub relations: Vec<Vec<Tuple>>,
+    pub relations: Vec<Relation>,
+}
+
+/// A relation's tuples, sorted by values and then grade, stored flat: the
+/// values of tuple `i` are `values[i * arity..(i + 1) * arity]`. One
+/// allocation per relation rather than per tuple, so searching millions of
+/// tuples reads adjacent memory instead of chasing a pointer per probe.
+#[derive(Clone, Debug, Default)]
+pub struct Relation {
+    arity: usize,
+    values: Vec<Value>,
+    grades: Vec<Grade>,
+}
+
+impl Relation {
+    /// The relation of these tuples, sorted; `arity` is the number of
+    /// columns every tuple has.
+    pub fn new(arity: usize, mut tuples: Vec<Tuple>) -> Relation {
+        tuples.sort_unstable();
+        let mut relation = Relation {
+            arity,
+            values: Vec::with_capacity(arity * tuples.len()),
+            grades: Vec::with_capacity(tuples.len()),
+        };
+        for tuple in tuples {
+            debug_assert_eq!(tuple.values.len(), arity);
+            relation.values.extend_from_slice(&tuple.values);
+            relation.grades.push(tuple.grade);
+        }
+        relation
+    }
+
+    /// How many tuples it has.
+    pub fn len(&self) -> usize {
+        self.grades.len()
+    }
+
+    /// Whether it has none.
+    pub fn is_empty(&self) -> bool {
+        self.grades.is_empty()
+    }
+
+    /// The values of tuple `i`.
+    pub fn values(&self, i: usize) -> &[Value] {
+        &self.values[i * self.arity..(i + 1) * self.arity]
+    }
+
+    /// The grade of tuple `i`.
+    pub fn grade(&self, i: usize) -> Grade {
+        self.grades[i]
+    }
+
+    /// Tuple `i`, copied out.
+    pub fn tuple(&self, i: usize) -> Tuple {
+        Tuple {
+            values: self.values(i).into(),
+            grade: self.grades[i],
+        }
+    }
+
+    /// The first tuple for which `before` is false, where it is true of a
+    /// leading run and false of the rest (a binary search, as
+    /// [`slice::partition_point`]).
+    pub fn partition_point(
+        &self,
+        range: std::ops::Range<usize>,
+        before: impl Fn(&[Value]) -> bool,
+    ) -> usize {
+        let (mut low, mut high) = (range.start, range.end);
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if before(self.values(middle)) {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
+    }
 }
 
 impl Model {
@@ -41,21 +119,22 @@ impl Model {
             .get(relation)
             .map(|r| r.key.clone())
             .unwrap_or_default();
-        let mut best: Vec<&Tuple> = tuples.iter().collect();
+        let mut best: Vec<usize> = (0..tuples.len()).collect();
         // Strongest first, so the first of each key is the one kept.
-        best.sort_by(|a, b| {
-            key_of(a, &key)
-                .cmp(key_of(b, &key))
-                .then(b.grade.cmp(&a.grade))
-                .then(b.values.cmp(&a.values))
+        best.sort_by(|&a, &b| {
+            key_of(tuples.values(a), &key)
+                .cmp(key_of(tuples.values(b), &key))
+                .then(tuples.grade(b).cmp(&tuples.grade(a)))
+                .then(tuples.values(b).cmp(tuples.values(a)))
         });
-        best.dedup_by(|later, kept| key_of(later, &key).eq(key_of(kept, &key)));
-        let mut out: Vec<Tuple> = best.into_iter().cloned().collect();
-        out.sort_by(|a, b| a.values.cmp(&b.values));
-        out
+        best.dedup_by(|later, kept| {
+            key_of(tuples.values(*later), &key).eq(key_of(tuples.values(*kept), &key))
+        });
+        best.sort_by(|&a, &b| tuples.values(a).cmp(tuples.values(b)));
+        best.into_iter().map(|i| tuples.tuple(i)).collect()
     }
 }
 
-fn key_of<'a>(tuple: &'a Tuple, key: &'a [usize]) -> impl Iterator<Item = Value> + 'a {
-    key.iter().filter_map(|&i| tuple.values.get(i).copied())
+fn key_of<'a>(values: &'a [Value], key: &'a [usize]) -> impl Iterator<Item = Value> + 'a {
+    key.iter().filter_map(|&i| values.get(i).copied())
 }

@@ -8,7 +8,9 @@
 //! nothing, so no test ever fails because a machine is slow.
 //!
 //! A run that takes longer than `SILSILA_BENCH_LIMIT` seconds (default 600)
-//! is stopped and reported as not finished, so the table always appears.
+//! or holds more than `SILSILA_BENCH_MEMORY` MiB (default 16384, on Linux,
+//! where `/proc` tells) is stopped and reported as not finished, so the
+//! table always appears and the machine is never driven out of memory.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,8 +43,8 @@ fn main() {
         }
         let _ = std::fs::remove_dir_all(&out);
         let (input_rows, input_bytes) = rows_and_bytes(&facts);
-        let limit = limit();
-        let Some(stderr) = run_limited(
+        let limits = Limits::from_env();
+        let stderr = match run_limited(
             &[
                 "infer",
                 "--facts",
@@ -52,13 +54,16 @@ fn main() {
                 "--timings",
                 "--quiet",
             ],
-            limit,
-        ) else {
-            println!(
-                "| {scale} | {input_rows} | {:.1} | – | did not finish in {limit} s | | | | | |",
-                input_bytes as f64 / 1e6
-            );
-            continue;
+            &limits,
+        ) {
+            Ended::Finished(stderr) => stderr,
+            Ended::Stopped(why) => {
+                println!(
+                    "| {scale} | {input_rows} | {:.1} | – | {why} | | | | | |",
+                    input_bytes as f64 / 1e6
+                );
+                continue;
+            }
         };
         let timings = stderr
             .lines()
@@ -109,17 +114,37 @@ fn run(args: &[&str]) -> String {
     stderr
 }
 
-/// The time limit per run, in seconds.
-fn limit() -> u64 {
-    std::env::var("SILSILA_BENCH_LIMIT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(600)
+/// How long and how large a run may grow before it is stopped.
+struct Limits {
+    seconds: u64,
+    mebibytes: u64,
 }
 
-/// Runs silsila for at most `limit` seconds; its stderr, or `None` if it
-/// had to be stopped.
-fn run_limited(args: &[&str], limit: u64) -> Option<String> {
+impl Limits {
+    fn from_env() -> Limits {
+        let read = |name: &str, default: u64| {
+            std::env::var(name)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(default)
+        };
+        Limits {
+            seconds: read("SILSILA_BENCH_LIMIT", 600),
+            mebibytes: read("SILSILA_BENCH_MEMORY", 16_384),
+        }
+    }
+}
+
+/// How a limited run ended.
+enum Ended {
+    /// It finished; its stderr.
+    Finished(String),
+    /// It was stopped; why, for the table.
+    Stopped(String),
+}
+
+/// Runs silsila within `limits`.
+fn run_limited(args: &[&str], limits: &Limits) -> Ended {
     let mut child = Command::new(SILSILA)
         .args(args)
         .stdout(std::process::Stdio::null())
@@ -137,15 +162,35 @@ fn run_limited(args: &[&str], limit: u64) -> Option<String> {
         if let Some(status) = child.try_wait().expect("silsila can be waited for") {
             let text = reader.join().expect("stderr is read");
             assert!(status.success(), "silsila {args:?} failed:\n{text}");
-            return Some(text);
+            return Ended::Finished(text);
         }
-        if started.elapsed().as_secs() >= limit {
+        let elapsed = started.elapsed().as_secs();
+        let resident = resident_mib(child.id()).unwrap_or(0);
+        let why = if elapsed >= limits.seconds {
+            Some(format!("did not finish in {} s", limits.seconds))
+        } else if resident > limits.mebibytes {
+            Some(format!(
+                "stopped after {elapsed} s holding over {} MiB",
+                limits.mebibytes
+            ))
+        } else {
+            None
+        };
+        if let Some(why) = why {
             let _ = child.kill();
             let _ = child.wait();
-            return None;
+            return Ended::Stopped(why);
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// The resident memory of a process, where `/proc` tells.
+fn resident_mib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// Data rows (headers not counted) and bytes of the CSV files in a folder.
