@@ -962,18 +962,24 @@ impl Search<'_, '_> {
             Op::Scan { terms, .. } => terms.iter().filter(|t| bound(t)).count(),
             _ => 0,
         };
-        let most = (0..w.ops.len())
-            .filter(|i| scans & (1 << i) != 0)
-            .map(bound_columns)
-            .max()?;
-        let tied: Vec<usize> = (0..w.ops.len())
-            .filter(|&i| scans & (1 << i) != 0 && bound_columns(i) == most)
-            .collect();
-        if let [only] = tied[..] {
-            return Some((only, None));
+        // Scans, as a mask, with the most bound columns.
+        let mut most = 0;
+        let mut tied = 0u64;
+        for index in (0..w.ops.len()).filter(|i| scans & (1 << i) != 0) {
+            let count = bound_columns(index);
+            if count > most || tied == 0 {
+                (most, tied) = (count, 1 << index);
+            } else if count == most {
+                tied |= 1 << index;
+            }
+        }
+        if tied.count_ones() == 1 {
+            return Some((tied.trailing_zeros() as usize, None));
         }
         let mut best: Option<(usize, Candidates)> = None;
-        for index in tied {
+        while tied != 0 {
+            let index = tied.trailing_zeros() as usize;
+            tied &= tied - 1;
             let Op::Scan { relation, terms } = &w.ops[index] else {
                 continue;
             };
