@@ -526,10 +526,7 @@ enum Candidates {
 
 impl Candidates {
     fn is_empty(&self) -> bool {
-        match self {
-            Candidates::Run(start, end) => start >= end,
-            Candidates::Listed(list) => list.is_empty(),
-        }
+        self.len() == 0
     }
 
     fn len(&self) -> usize {
