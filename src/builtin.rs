@@ -2,12 +2,54 @@
 //! shared by the compiled rules and by explanations, which re-check a
 //! rule's conditions when they rebuild a proof.
 
-use crate::facts::{Date, Value};
+use crate::facts::{Confidence, Date, Value};
 
-/// Whether the period `s1`–`e1` overlaps `s2`–`e2`. A partial date covers
-/// its whole period; an unknown start or end is open.
-pub fn overlaps(s1: Date, e1: Date, s2: Date, e2: Date) -> bool {
-    s1.first_day() <= e2.last_day() && s2.first_day() <= e1.last_day()
+/// What a hedged test found: `None` when it fails, otherwise the most
+/// confidence it leaves a conclusion (`confirmed` when the dates settle
+/// it, less when they only allow it).
+pub type Hedge = Option<Confidence>;
+
+/// Whether the period `s1`–`e1` overlaps `s2`–`e2`, and how surely.
+///
+/// They *possibly* overlap when some reading of their dates makes them
+/// meet: a partial date stands for any day of its period, an unknown start
+/// for any day up to the end, an unknown end (ongoing) for any day from the
+/// start on. They *certainly* overlap when every reading does: the latest
+/// each can start is no later than the earliest the other can end. A
+/// conclusion resting on a possible overlap only is at most `doubtful`.
+pub fn overlaps(s1: Date, e1: Date, s2: Date, e2: Date) -> Hedge {
+    if !(s1.first_day() <= e2.last_day() && s2.first_day() <= e1.last_day()) {
+        return None;
+    }
+    let certain = latest_start(s1, e1) <= earliest_end(s2, e2)
+        && latest_start(s2, e2) <= earliest_end(s1, e1);
+    Some(if certain {
+        Confidence::Confirmed
+    } else {
+        Confidence::Doubtful
+    })
+}
+
+/// The last day a period can have begun on: its start's last day, and
+/// never after its end; unknown start and end leave it open.
+fn latest_start(start: Date, end: Date) -> i32 {
+    match (start.is_known(), end.is_known()) {
+        (true, true) => start.last_day().min(end.last_day()),
+        (true, false) => start.last_day(),
+        (false, true) => end.last_day(),
+        (false, false) => i32::MAX,
+    }
+}
+
+/// The first day a period can have ended on: its end's first day, and
+/// never before its start. An ongoing period has not ended; an unknown
+/// start and end say nothing.
+fn earliest_end(start: Date, end: Date) -> i32 {
+    match (start.is_known(), end.is_known()) {
+        (_, true) => end.first_day().max(start.first_day()),
+        (true, false) => i32::MAX,
+        (false, false) => i32::MIN,
+    }
 }
 
 /// Whether the period `s1`–`e1` contains `s2`–`e2` and is longer, by
@@ -54,13 +96,16 @@ pub fn end_or_start(start: Date, end: Date) -> Date {
     }
 }
 
-/// The latest date a row attests, up to `as_of`: its end, capped at
-/// `as_of`, or its start when it is ongoing.
+/// The latest date a row attests, up to `as_of`, at the precision it is
+/// written in: its end (`2022`, not a day inside it), or `as_of` when the
+/// end can only lie after it; its start when it is ongoing.
 pub fn last_seen(start: Date, end: Date, as_of: Date) -> Date {
-    if end.is_known() {
-        earlier_end(end, as_of)
-    } else {
+    if !end.is_known() {
         start
+    } else if as_of.is_known() && end.first_day() > as_of.last_day() {
+        as_of
+    } else {
+        end
     }
 }
 
@@ -74,6 +119,8 @@ pub fn known(date: Date) -> bool {
 pub enum Outcome {
     /// A test's result.
     Holds(bool),
+    /// A hedged test's result.
+    Hedged(Hedge),
     /// A function's value.
     Value(Value),
 }
@@ -87,7 +134,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Outcome> {
     };
     let value = |d: Date| Some(Outcome::Value(Value::Date(d)));
     match name {
-        "overlaps" => Some(Outcome::Holds(overlaps(
+        "overlaps" => Some(Outcome::Hedged(overlaps(
             date(0)?,
             date(1)?,
             date(2)?,
@@ -129,6 +176,9 @@ mod tests {
             let outcome = call(builtin.name, &args);
             match outcome {
                 Some(Outcome::Holds(_)) => assert_eq!(builtin.returns, "bool", "{}", builtin.name),
+                Some(Outcome::Hedged(_)) => {
+                    assert_eq!(builtin.returns, "hedge", "{}", builtin.name)
+                }
                 Some(Outcome::Value(_)) => assert_eq!(builtin.returns, "date", "{}", builtin.name),
                 None => panic!("built-in {} has no implementation", builtin.name),
             }
@@ -137,9 +187,9 @@ mod tests {
 
     #[test]
     fn partial_dates_overlap_over_their_whole_period() {
-        assert!(overlaps(d("2022-11"), d("2022-11"), d("2022-11-15"), d("")));
-        assert!(!overlaps(d("2021"), d("2021"), d("2022-01-01"), d("")));
-        assert!(overlaps(d(""), d(""), d("1990"), d("1990")));
+        assert!(overlaps(d("2022-11"), d("2022-11"), d("2022-11-15"), d("")).is_some());
+        assert!(overlaps(d("2021"), d("2021"), d("2022-01-01"), d("")).is_none());
+        assert!(overlaps(d(""), d(""), d("1990"), d("1990")).is_some());
         assert!(covers(
             d("2022-10"),
             d("2022-10"),
@@ -168,6 +218,39 @@ mod tests {
     }
 
     #[test]
+    fn dates_overlap_certainly_only_when_every_reading_of_them_does() {
+        let sure = Some(Confidence::Confirmed);
+        let maybe = Some(Confidence::Doubtful);
+        // A year is a span of uncertainty, not presence throughout it.
+        assert_eq!(
+            overlaps(d("2022"), d("2022"), d("2022-10-21"), d("2022-11-15")),
+            maybe
+        );
+        assert_eq!(overlaps(d("2022"), d("2022"), d("2022"), d("2022")), maybe);
+        // Undated rows do not overlap everything for sure.
+        assert_eq!(overlaps(d(""), d(""), d("2016"), d("2018")), maybe);
+        assert_eq!(
+            overlaps(d("2016"), d("2020"), d("2018-01-01"), d("2018-02-01")),
+            sure
+        );
+        // Ongoing since 2016 surely covers a dated day in 2018.
+        assert_eq!(
+            overlaps(d("2016"), d(""), d("2018-03-01"), d("2018-03-01")),
+            sure
+        );
+        // Up to a day, with no start: holds on that day at least.
+        assert_eq!(
+            overlaps(d(""), d("2018-03-01"), d("2018-03-01"), d("2018-03-01")),
+            sure
+        );
+        assert_eq!(
+            overlaps(d("2022-10-21"), d("2022-10-21"), d("2022-10"), d("2022-11")),
+            maybe
+        );
+        assert_eq!(overlaps(d("2015"), d("2015"), d("2016"), d("")), None);
+    }
+
+    #[test]
     fn last_seen_caps_at_as_of_and_falls_back_to_the_start() {
         assert_eq!(
             last_seen(d("2016"), d("2024"), d("2022-11")).to_string(),
@@ -176,6 +259,15 @@ mod tests {
         assert_eq!(
             last_seen(d("2016"), d(""), d("2022-11")).to_string(),
             "2016"
+        );
+        // The precision of the attesting date is kept.
+        assert_eq!(
+            last_seen(d("2022"), d("2022"), d("2022-11-15")).to_string(),
+            "2022"
+        );
+        assert_eq!(
+            last_seen(d("2022"), d("2022-11-20"), d("2022-11-15")).to_string(),
+            "2022-11-15"
         );
         assert!(ends_since(d(""), d("2022")));
         assert!(ends_since(d("2022"), d("2022-06-01")));

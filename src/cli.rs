@@ -59,6 +59,10 @@ struct ExplainArgs {
     /// How to print the explanation.
     #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
     format: ProofFormat,
+    /// Explain why a conclusion does NOT hold: what each rule that could
+    /// derive it lacks, or which row blocks it.
+    #[arg(long)]
+    why_not: bool,
     /// The relation of the conclusion, such as descends_from.
     #[arg(value_name = "RELATION")]
     relation: String,
@@ -408,10 +412,6 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding proofs");
-    let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values);
-    drop(progress);
-    warn(&facts.warnings);
-    let proofs = proofs?;
     let context = render::proof::Context {
         facts: &facts,
         rules: checked,
@@ -422,6 +422,22 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
             show(model.recent_since)
         ),
     };
+    if args.why_not {
+        let why = conclusion::why_not(&facts, checked, &model, &args.relation, &args.values);
+        drop(progress);
+        warn(&facts.warnings);
+        let why = why?;
+        match args.format {
+            ProofFormat::Text => write!(stdout, "{}", render::proof::why_not_text(&context, &why))
+                .map_err(stdout_error)?,
+            ProofFormat::Json => print_json(&render::proof::why_not_json(&context, &why), stdout)?,
+        }
+        return Ok(());
+    }
+    let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values);
+    drop(progress);
+    warn(&facts.warnings);
+    let proofs = proofs?;
     match args.format {
         ProofFormat::Text => {
             let trees: Vec<String> = proofs

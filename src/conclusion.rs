@@ -141,6 +141,98 @@ pub fn explain(
     relation: &str,
     values: &[String],
 ) -> Result<Vec<Rc<Proof>>> {
+    let (index, wanted) = asked(facts, rules, relation, values)?;
+    let Some(wanted) = wanted else {
+        return Err(Error::Request(format!(
+            "no conclusion {relation}({}) holds: {}",
+            values.join(", "),
+            unknown_name(facts, values)
+        )));
+    };
+    let conclusions = model.conclusions(rules, index);
+    let matching: Vec<&Tuple> = conclusions
+        .iter()
+        .filter(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b))
+        .collect();
+    if matching.is_empty() {
+        return Err(Error::Request(no_match(
+            facts,
+            relation,
+            values,
+            &wanted,
+            &conclusions,
+        )));
+    }
+    let explainer = Explainer::new(facts, rules, model);
+    let mut search = explainer.search();
+    matching
+        .into_iter()
+        .map(|tuple| {
+            search.prove(index, tuple).ok_or_else(|| {
+                Error::Request(format!("no proof found for a conclusion of {relation}"))
+            })
+        })
+        .collect()
+}
+
+/// Why no conclusion of `relation` with these leading values holds: what
+/// each rule that could derive it lacks, or what blocks it, with proofs of
+/// the blocking tuples. An error when such a conclusion does hold.
+pub fn why_not(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relation: &str,
+    values: &[String],
+) -> Result<WhyNot> {
+    let (index, wanted) = asked(facts, rules, relation, values)?;
+    let Some(wanted) = wanted else {
+        return Err(Error::Request(format!(
+            "{relation}({}) cannot hold: {}",
+            values.join(", "),
+            unknown_name(facts, values)
+        )));
+    };
+    let holds = model
+        .conclusions(rules, index)
+        .iter()
+        .any(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b));
+    if holds {
+        return Err(Error::Request(format!(
+            "{relation}({}) holds; explain it without --why-not",
+            values.join(", ")
+        )));
+    }
+    let mut values: Vec<Option<Value>> = wanted.into_iter().map(Some).collect();
+    values.resize(rules.relations[index].columns.len(), None);
+    let explainer = Explainer::new(facts, rules, model);
+    let refusals = explainer.search().why_not(index, &values);
+    Ok(WhyNot {
+        relation: index,
+        values,
+        refusals,
+    })
+}
+
+/// Why a conclusion does not hold, rule by rule.
+#[derive(Clone, Debug)]
+pub struct WhyNot {
+    /// The relation asked about.
+    pub relation: usize,
+    /// The values asked for, `None` where any value would do.
+    pub values: Vec<Option<Value>>,
+    /// What stops each rule that could derive it.
+    pub refusals: Vec<crate::explain::RuleRefusal>,
+}
+
+/// The relation asked for and the values given, parsed; the values are
+/// `None` when a name is not in the facts at all.
+fn asked(
+    facts: &Facts,
+    rules: &Checked,
+    relation: &str,
+    values: &[String],
+) -> Result<(usize, Option<Vec<Value>>)> {
     let outputs: Vec<&str> = rules
         .relations
         .iter()
@@ -177,40 +269,21 @@ pub fn explain(
         } else {
             match facts.names.lookup(text) {
                 Some(symbol) => Value::Name(symbol),
-                None => {
-                    return Err(Error::Request(format!(
-                        "no conclusion {relation}({}) holds: {text:?} is not a name in the facts",
-                        values.join(", ")
-                    )))
-                }
+                None => return Ok((index, None)),
             }
         };
         wanted.push(value);
     }
-    let conclusions = model.conclusions(rules, index);
-    let matching: Vec<&Tuple> = conclusions
+    Ok((index, Some(wanted)))
+}
+
+/// Which of the values is no name in the facts, in words.
+fn unknown_name(facts: &Facts, values: &[String]) -> String {
+    values
         .iter()
-        .filter(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b))
-        .collect();
-    if matching.is_empty() {
-        return Err(Error::Request(no_match(
-            facts,
-            relation,
-            values,
-            &wanted,
-            &conclusions,
-        )));
-    }
-    let explainer = Explainer::new(facts, rules, model);
-    let mut search = explainer.search();
-    matching
-        .into_iter()
-        .map(|tuple| {
-            search.prove(index, tuple).ok_or_else(|| {
-                Error::Request(format!("no proof found for a conclusion of {relation}"))
-            })
-        })
-        .collect()
+        .find(|text| facts.names.lookup(text).is_none() && Date::parse(text).is_err())
+        .map(|text| format!("{text:?} is not a name in the facts"))
+        .unwrap_or_default()
 }
 
 fn column_list(rules: &Checked, index: usize) -> String {

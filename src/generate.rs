@@ -516,6 +516,11 @@ mod tests {
         assert_eq!(listed, names);
         for (name, rows) in &summary.files {
             let table = folder.table(name.trim_end_matches(".csv"));
+            // The shipped vocabulary's rows are loaded with the file's.
+            if name == "vocabulary.csv" {
+                assert_eq!(*rows, 0, "the generator adds no words");
+                continue;
+            }
             assert_eq!(table.rows.len() as u64, *rows, "{name}");
             assert!(*rows > 0, "{name} is empty");
         }
@@ -550,6 +555,9 @@ mod tests {
         assert!(first == files(dirs[1].path()), "same seed, different bytes");
         let other = files(dirs[2].path());
         for ((name, a), (_, b)) in first.iter().zip(&other) {
+            if name == "vocabulary.csv" {
+                continue; // a header only, whatever the seed
+            }
             assert_ne!(a, b, "{name} is the same for another seed");
         }
     }
@@ -630,6 +638,9 @@ mod tests {
         let ratio = total(&two) as f64 / total(&one) as f64;
         assert!((1.85..2.15).contains(&ratio), "{ratio}");
         for ((name, a), (_, b)) in one.iter().zip(&two) {
+            if name == "vocabulary.csv" {
+                continue; // a header only, whatever the scale
+            }
             let ratio = *b as f64 / *a as f64;
             assert!((1.5..2.5).contains(&ratio), "{name}: {a} then {b}");
         }

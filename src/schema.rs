@@ -250,6 +250,37 @@ pub const FILES: &[FactFile] = &[
         ],
         begins: Some("start"),
     },
+    FactFile {
+        name: VOCABULARY,
+        role: FileRole::Relation,
+        columns: &[
+            col("field", Word, true),
+            col("word", Word, true),
+            col("meaning", Word, true),
+        ],
+        begins: None,
+    },
+];
+
+/// The relation of the controlled vocabulary: what the words of kind and
+/// role columns mean to the rules. silsila ships one
+/// ([`SHIPPED_VOCABULARY`]); the analyst's `vocabulary.csv` adds to it and
+/// overrides it word by word.
+pub const VOCABULARY: &str = "vocabulary";
+
+/// Where the shipped vocabulary's rows are said to come from.
+pub const SHIPPED_VOCABULARY: &str = "rules/vocabulary.csv";
+
+/// The columns the vocabulary governs, as `file.column`, each with the
+/// meanings a word of it may have. A word outside the vocabulary means
+/// nothing to the rules.
+pub const VOCABULARY_FIELDS: &[(&str, &[&str])] = &[
+    ("entities.kind", &["group", "person", "other"]),
+    ("links.kind", &["friendly", "hostile", "neutral"]),
+    ("mergers.kind", &["supersedes", "continues"]),
+    ("places.kind", &["area", "locality", "inside"]),
+    ("participants.role", &["perpetrating", "receiving", "other"]),
+    ("membership.role", &["leader", "member"]),
 ];
 
 /// The fact file with this relation name.

@@ -11,7 +11,8 @@ pub struct Builtin {
     pub name: &'static str,
     /// Parameter types.
     pub params: &'static [&'static str],
-    /// `bool` for a test used as a condition, else the type of the value.
+    /// `bool` for a test used as a condition, `hedge` for a test that may
+    /// also cap the conclusion's confidence, else the type of the value.
     pub returns: &'static str,
     /// What it means, for `silsila rules` and the README.
     pub doc: &'static str,
@@ -22,8 +23,8 @@ pub const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "overlaps",
         params: &["date", "date", "date", "date"],
-        returns: "bool",
-        doc: "the period start1–end1 overlaps start2–end2; partial dates cover their whole period, unknown starts and ends are open",
+        returns: "hedge",
+        doc: "the period start1–end1 may overlap start2–end2 (a partial date stands for any day of its period, unknown starts and ends are open); when only some reading of the dates makes them meet, the conclusion is at most doubtful",
     },
     Builtin {
         name: "covers",
@@ -59,7 +60,7 @@ pub const BUILTINS: &[Builtin] = &[
         name: "last_seen",
         params: &["date", "date", "date"],
         returns: "date",
-        doc: "last_seen(start, end, as_of): the latest date the row attests up to as_of: its end (capped at as_of) or, when ongoing, its start",
+        doc: "last_seen(start, end, as_of): the latest date the row attests up to as_of, at the precision it is written in: its end (or as_of, when the end can only lie after it) or, when ongoing, its start",
     },
     Builtin {
         name: "known",
@@ -68,6 +69,18 @@ pub const BUILTINS: &[Builtin] = &[
         doc: "the date is given",
     },
 ];
+
+impl Builtin {
+    /// Whether it is used as a condition (a test or a hedged test).
+    pub fn is_test(&self) -> bool {
+        self.returns == "bool" || self.returns == "hedge"
+    }
+
+    /// Whether, holding, it can still cap the conclusion's confidence.
+    pub fn is_hedged(&self) -> bool {
+        self.returns == "hedge"
+    }
+}
 
 /// The built-in with this name.
 pub fn builtin(name: &str) -> Option<(usize, &'static Builtin)> {

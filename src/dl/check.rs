@@ -26,6 +26,9 @@ pub struct Relation {
     /// Indices of the key columns: all of them unless the declaration names
     /// a key.
     pub key: Vec<usize>,
+    /// Whether its conclusions are inferences, one step less confident than
+    /// their premises (`inferred` in the declaration).
+    pub inferred: bool,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -250,11 +253,17 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
                     .collect()
             }
         };
+        if decl.inferred && decl.kind == DeclKind::Input {
+            errors.push(error(
+                "an .input relation holds facts, so it cannot be inferred".into(),
+            ));
+        }
         relations.push(Relation {
             name: decl.name.clone(),
             kind: decl.kind,
             columns,
             key,
+            inferred: decl.inferred,
             loc: decl.loc.clone(),
         });
     }
@@ -409,7 +418,7 @@ fn check_rule(
                             format!("built-in {:?} cannot be negated", atom.name),
                         ));
                     }
-                    if builtin.returns != "bool" {
+                    if !builtin.is_test() {
                         return Err(scope.error(
                             &atom.loc,
                             format!(
@@ -483,7 +492,7 @@ fn check_rule(
                         format!("{:?} is not a built-in function", call.name),
                     ));
                 };
-                if builtin.returns == "bool" {
+                if builtin.is_test() {
                     return Err(scope.error(
                         &call.loc,
                         format!("built-in {:?} is a test; use it as a condition", call.name),

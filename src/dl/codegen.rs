@@ -3,8 +3,9 @@
 //!
 //! Used only by the build script. Every relation gains a last column, its
 //! [`Grade`](crate::facts::Grade): a rule's conclusion takes the weakest grade
-//! of its positive premises, so no rule can claim more confidence than its
-//! premises carry. Quoted constants become a `Constant(k, symbol)` input
+//! of its positive premises, at most what its hedged tests leave (a possible
+//! overlap of dates: `doubtful`), and one step less for a relation declared
+//! `inferred`, so no rule can claim more confidence than its premises carry. Quoted constants become a `Constant(k, symbol)` input
 //! joined first, because symbols are only known once the facts are loaded.
 //! Generated rule order equals parsed rule order.
 
@@ -109,6 +110,7 @@ pub fn generate(checked: &Checked) -> String {
             clauses.push(format!("Constant({k}u32, c{k})"));
         }
         let mut grades = Vec::new();
+        let mut caps: Vec<String> = Vec::new();
         let mut bound: std::collections::HashSet<String> = std::collections::HashSet::new();
         for step in &info.steps {
             match step {
@@ -151,11 +153,25 @@ pub fn generate(checked: &Checked) -> String {
                 }
                 Step::Test { builtin, args } => {
                     let args: Vec<String> = args.iter().map(|t| term_code(t, checked)).collect();
-                    clauses.push(format!(
-                        "(crate::builtin::{}({}))",
-                        crate::dl::builtins::BUILTINS[*builtin].name,
-                        args.join(", ")
-                    ));
+                    let builtin = &crate::dl::builtins::BUILTINS[*builtin];
+                    if builtin.is_hedged() {
+                        // A hedged test holds when it gives a cap, and the
+                        // cap bounds the conclusion's confidence.
+                        let cap = format!("cap_{}", caps.len());
+                        clauses.push(format!(
+                            "let {cap} = crate::builtin::{}({})",
+                            builtin.name,
+                            args.join(", ")
+                        ));
+                        clauses.push(format!("({cap}.is_some())"));
+                        caps.push(cap);
+                    } else {
+                        clauses.push(format!(
+                            "(crate::builtin::{}({}))",
+                            builtin.name,
+                            args.join(", ")
+                        ));
+                    }
                 }
                 Step::Bind { var, builtin, args } => {
                     let args: Vec<String> = args.iter().map(|t| term_code(t, checked)).collect();
@@ -184,12 +200,18 @@ pub fn generate(checked: &Checked) -> String {
                 }
             }
         }
-        let grade = match grades.split_first() {
+        let mut grade = match grades.split_first() {
             None => "Grade::CERTAIN".to_string(),
             Some((first, rest)) => rest
                 .iter()
                 .fold(first.clone(), |acc, g| format!("{acc}.weakest({g})")),
         };
+        for cap in &caps {
+            grade = format!("{grade}.at_most({cap})");
+        }
+        if checked.relations[info.head].inferred {
+            grade = format!("{grade}.inferred()");
+        }
         clauses.push(format!("let grade = {grade}"));
         let mut head: Vec<String> = rule
             .head

@@ -83,6 +83,9 @@ pub struct Decl {
     /// than all; of the rows that share a key, only the strongest (then
     /// latest) is printed.
     pub key: Option<Vec<String>>,
+    /// Whether each of its conclusions is an inference beyond what the
+    /// facts state (`inferred`): one step less confident than its premises.
+    pub inferred: bool,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -580,6 +583,13 @@ impl<'a> Parser<'a> {
                 key = Some(names);
             }
         }
+        let mut inferred = false;
+        if let Some(Token::Ident(word)) = self.peek() {
+            if word == "inferred" {
+                self.position += 1;
+                inferred = true;
+            }
+        }
         if let Some(Token::Dot) = self.peek() {
             self.position += 1;
         }
@@ -588,6 +598,7 @@ impl<'a> Parser<'a> {
             name,
             columns,
             key,
+            inferred,
             loc,
         })
     }

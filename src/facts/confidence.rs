@@ -62,6 +62,28 @@ impl Confidence {
     pub fn admiralty_digit(self) -> u8 {
         6 - self as u8
     }
+
+    /// One step weaker; `improbable` stays `improbable`.
+    pub fn weaker(self) -> Confidence {
+        match self {
+            Confidence::Confirmed => Confidence::Probable,
+            Confidence::Probable => Confidence::Possible,
+            Confidence::Possible => Confidence::Doubtful,
+            Confidence::Doubtful | Confidence::Improbable => Confidence::Improbable,
+        }
+    }
+
+    /// The weakest confidence whose [`Confidence::weaker`] is at least
+    /// `self`: what a premise needs for an inferred conclusion to reach
+    /// `self`. `confirmed` has none, and stays `confirmed`.
+    pub fn before_inference(self) -> Confidence {
+        match self {
+            Confidence::Improbable => Confidence::Improbable,
+            Confidence::Doubtful => Confidence::Possible,
+            Confidence::Possible => Confidence::Probable,
+            Confidence::Probable | Confidence::Confirmed => Confidence::Confirmed,
+        }
+    }
 }
 
 impl fmt::Display for Confidence {
@@ -104,6 +126,27 @@ impl Grade {
         Grade {
             undisputed: self.undisputed && other.undisputed,
             confidence: self.confidence.min(other.confidence),
+        }
+    }
+
+    /// This grade, its confidence at most `cap`: what a hedged test (see
+    /// `crate::builtin::overlaps`) leaves of a conclusion.
+    pub fn at_most(self, cap: Option<Confidence>) -> Grade {
+        Grade {
+            undisputed: self.undisputed,
+            confidence: match cap {
+                Some(cap) => self.confidence.min(cap),
+                None => Confidence::Improbable,
+            },
+        }
+    }
+
+    /// The grade of an inference from premises of this grade: one step
+    /// weaker, as disputed as they are.
+    pub fn inferred(self) -> Grade {
+        Grade {
+            undisputed: self.undisputed,
+            confidence: self.confidence.weaker(),
         }
     }
 

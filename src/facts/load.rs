@@ -19,6 +19,7 @@ use rustc_hash::FxHashMap;
 
 use super::aliases::{self, AliasProblem, AliasRow};
 use super::date::DateError;
+use super::delimited;
 use super::folder::{self, Folder, ReadFile};
 use super::header::{match_header, Columns};
 use super::names::{name_key, tidy};
@@ -31,7 +32,7 @@ use super::{
     Table, Value,
 };
 use crate::error::{Problem, Result, Severity};
-use crate::schema::{ColumnKind, FactFile, FileRole, FILES};
+use crate::schema::{self, ColumnKind, FactFile, FileRole, FILES};
 
 /// Loads a folder or a workbook; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).
@@ -178,10 +179,43 @@ struct Loader {
     file_ranks: FxHashMap<String, usize>,
 }
 
+/// The vocabulary shipped with silsila, compiled in.
+const SHIPPED_VOCABULARY_TEXT: &str = include_str!("../../rules/vocabulary.csv");
+
 impl Loader {
     /// Loads the file at position `rank` in the schema (counting from 1),
-    /// as read, or as missing.
+    /// as read, or as missing. The vocabulary is the shipped one with the
+    /// analyst's rows over it.
     fn file(&mut self, rank: usize, file: &'static FactFile, read: Option<ReadFile>) {
+        if file.name != schema::VOCABULARY {
+            return self.one_file(rank, file, read);
+        }
+        let (table, problems) = delimited::read(
+            schema::SHIPPED_VOCABULARY.to_string(),
+            SHIPPED_VOCABULARY_TEXT.as_bytes(),
+        );
+        self.one_file(rank, file, Some(ReadFile { table, problems }));
+        self.one_file(rank, file, read);
+        let (Some(analyst), Some(shipped)) = (self.tables.pop(), self.tables.pop()) else {
+            return;
+        };
+        // The analyst's meaning of a word replaces the shipped one.
+        let given: rustc_hash::FxHashSet<&[Value]> =
+            analyst.rows.iter().map(|r| &r.values[..2]).collect();
+        let mut rows: Vec<Row> = shipped
+            .rows
+            .into_iter()
+            .filter(|r| !given.contains(&r.values[..2]))
+            .collect();
+        rows.extend(analyst.rows);
+        self.tables.push(Table {
+            file,
+            rows,
+            sheet: analyst.sheet,
+        });
+    }
+
+    fn one_file(&mut self, rank: usize, file: &'static FactFile, read: Option<ReadFile>) {
         let Some(ReadFile { table, problems }) = read else {
             match file.role {
                 FileRole::Sources => self.source_list = Some(SourceList::Missing),
@@ -816,7 +850,7 @@ bbc-2021,BBC,Profile,2021,,
             Err(err) => panic!("{err}"),
         };
         assert_eq!(facts.warnings, []);
-        assert_eq!(facts.tables.len(), 8);
+        assert_eq!(facts.tables.len(), 9);
         let names: Vec<&str> = facts.tables.iter().map(|t| t.file.name).collect();
         assert_eq!(
             names,
@@ -828,7 +862,8 @@ bbc-2021,BBC,Profile,2021,,
                 "locations",
                 "events",
                 "participants",
-                "links"
+                "links",
+                "vocabulary"
             ]
         );
 
@@ -1251,7 +1286,10 @@ bbc-2021,BBC,Profile,2021,,
         }
         let (result, _) = load_files::<&str>(&[]);
         let facts = result.unwrap();
-        assert!(facts.tables.iter().all(|t| t.rows.is_empty()));
-        assert_eq!(facts.names.len(), 1);
+        // Only the shipped vocabulary has rows.
+        assert!(facts
+            .tables
+            .iter()
+            .all(|t| t.rows.is_empty() == (t.file.name != crate::schema::VOCABULARY)));
     }
 }

@@ -20,6 +20,9 @@ const COLUMNS: &[(&str, &[&str])] = &[
         &["id", "publisher", "title", "date", "url", "reliability"],
     ),
     ("aliases", &["alias", "name"]),
+    // Written with its header only: the shipped vocabulary covers every
+    // word the generator uses.
+    ("vocabulary", &["field", "word", "meaning"]),
     ("entities", &["name", "kind", "description"]),
     (
         "membership",
@@ -226,6 +229,7 @@ pub(super) struct Sheets<W: Write> {
     pub events: Sheet<W>,
     pub participants: Sheet<W>,
     pub links: Sheet<W>,
+    pub vocabulary: Sheet<W>,
 }
 
 impl<W: Write> Sheets<W> {
@@ -258,6 +262,7 @@ impl<W: Write> Sheets<W> {
             events: take("events")?,
             participants: take("participants")?,
             links: take("links")?,
+            vocabulary: take("vocabulary")?,
         })
     }
 
@@ -275,6 +280,7 @@ impl<W: Write> Sheets<W> {
             self.events,
             self.participants,
             self.links,
+            self.vocabulary,
         ];
         let mut written = sheets
             .into_iter()

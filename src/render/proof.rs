@@ -9,7 +9,7 @@
 use serde_json::{json, Value as Json};
 
 use crate::dl::check::Checked;
-use crate::explain::{Condition, Proof, RowRef};
+use crate::explain::{Condition, Proof, Refusal, RowRef, RuleRefusal};
 use crate::facts::{Facts, Grade, Symbol, Value};
 
 /// What rendering needs besides the proof.
@@ -66,7 +66,21 @@ fn condition_text(context: &Context, condition: &Condition) -> String {
         Condition::Absent { relation, values } => {
             format!("no {}", atom_text(context, *relation, values))
         }
-        Condition::Test { builtin, args } => {
+        Condition::Test {
+            builtin,
+            args,
+            cap: Some(cap),
+        } => {
+            let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
+            match args.as_slice() {
+                [s1, e1, s2, e2] if *builtin == "overlaps" => format!(
+                    "the periods {s1} to {e1} and {s2} to {e2} only possibly overlap \
+                     (their dates are partial, open or unknown), so this is at most {cap}"
+                ),
+                _ => format!("{builtin}({}), so this is at most {cap}", args.join(", ")),
+            }
+        }
+        Condition::Test { builtin, args, .. } => {
             let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
             format!("{builtin}({})", args.join(", "))
         }
@@ -91,6 +105,30 @@ fn source_text(facts: &Facts, id: Symbol) -> String {
             format!("{name}: {}", parts.join(", "))
         }
     }
+}
+
+/// Whether the proof's conclusion belongs to an inferred relation.
+fn inferred(context: &Context, proof: &Proof) -> bool {
+    matches!(proof, Proof::Rule { .. })
+        && context
+            .rules
+            .relations
+            .get(proof.relation())
+            .is_some_and(|r| r.inferred)
+}
+
+/// The lowest cap the node's hedged tests set, if any.
+fn conditions_cap(proof: &Proof) -> Option<crate::facts::Confidence> {
+    let Proof::Rule { conditions, .. } = proof else {
+        return None;
+    };
+    conditions
+        .iter()
+        .filter_map(|c| match c {
+            Condition::Test { cap, .. } => *cap,
+            Condition::Absent { .. } => None,
+        })
+        .min()
 }
 
 /// The proof as an indented tree.
@@ -173,6 +211,11 @@ fn write_node(
                 out.push_str(&format!(
                     "{body}given {}\n",
                     condition_text(context, condition)
+                ));
+            }
+            if inferred(context, proof) {
+                out.push_str(&format!(
+                    "{body}an inference no row states, so one step less confident than its premises\n"
                 ));
             }
             let weakest = proof.weakest_premise();
@@ -303,6 +346,9 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
                 .map(|c| condition_text(context, c).into())
                 .collect();
             object.insert("conditions".into(), conditions.into());
+            object.insert("inferred".into(), inferred(context, proof).into());
+            let at_most = conditions_cap(proof).map(|c| c.word());
+            object.insert("at_most".into(), at_most.into());
             let weakest = proof.weakest_premise();
             let premises: Vec<Json> = premises
                 .iter()
@@ -313,4 +359,150 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
         }
     }
     node
+}
+
+/// Why a conclusion does not hold, as text: each rule that could derive it
+/// and what stops it, with the proof of what blocks it.
+pub fn why_not_text(context: &Context, why: &crate::conclusion::WhyNot) -> String {
+    let mut out = format!(
+        "{} does not hold\n",
+        atom_text(context, why.relation, &why.values)
+    );
+    if why.refusals.is_empty() {
+        out.push_str("   no rule derives conclusions of this form\n");
+    }
+    write_refusals(context, &why.refusals, "", &mut out);
+    out
+}
+
+fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out: &mut String) {
+    for (i, refused) in refusals.iter().enumerate() {
+        let last = i + 1 == refusals.len();
+        let (first, rest) = if last {
+            (format!("{indent}└─ "), format!("{indent}   "))
+        } else {
+            (format!("{indent}├─ "), format!("{indent}│  "))
+        };
+        if let Some(rule) = context.rules.program.rules.get(refused.rule) {
+            out.push_str(&format!(
+                "{first}by rule {} ({}): {}\n",
+                rule.name, rule.loc, rule.reason
+            ));
+        }
+        match &refused.refusal {
+            Refusal::Missing {
+                relation,
+                values,
+                because,
+            } => {
+                out.push_str(&format!(
+                    "{rest}missing: no {} holds\n",
+                    atom_text(context, *relation, values)
+                ));
+                write_refusals(context, because, &rest, out);
+            }
+            Refusal::Blocked {
+                relation,
+                proof,
+                values,
+            } => {
+                let values: Vec<Option<Value>> = values.iter().copied().map(Some).collect();
+                out.push_str(&format!(
+                    "{rest}blocked: {} holds\n",
+                    atom_text(context, *relation, &values)
+                ));
+                if let Some(proof) = proof {
+                    let indent = format!("{rest}   ");
+                    write_node(context, proof, &indent, &indent, Mark::Root, out);
+                }
+            }
+            Refusal::Fails { condition } => out.push_str(&format!("{rest}fails: {condition}\n")),
+            Refusal::Derives => out.push_str(&format!(
+                "{rest}derives it for some values, but not for those asked, or a stronger conclusion with the same key is printed\n"
+            )),
+        }
+    }
+}
+
+/// Why a conclusion does not hold, as JSON (documented in the README).
+pub fn why_not_json(context: &Context, why: &crate::conclusion::WhyNot) -> Json {
+    let relation = context.rules.relations.get(why.relation);
+    let mut values = serde_json::Map::new();
+    if let Some(relation) = relation {
+        for ((name, _), value) in relation.columns.iter().zip(&why.values) {
+            let value = match value {
+                None => Json::Null,
+                Some(Value::Name(symbol)) => Json::from(context.facts.names.resolve(*symbol)),
+                Some(Value::Date(date)) => Json::from(date.is_known().then(|| date.to_string())),
+            };
+            values.insert(name.clone(), value);
+        }
+    }
+    json!({
+        "relation": relation.map(|r| r.name.as_str()).unwrap_or_default(),
+        "values": values,
+        "holds": false,
+        "rules": refusals_json(context, &why.refusals),
+    })
+}
+
+fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
+    refusals
+        .iter()
+        .map(|refused| {
+            let rule = context.rules.program.rules.get(refused.rule);
+            let mut node = json!({
+                "rule": rule.map(|rule| json!({
+                    "name": rule.name,
+                    "file": rule.loc.file,
+                    "line": rule.loc.line,
+                    "reason": rule.reason,
+                })),
+            });
+            if let Some(object) = node.as_object_mut() {
+                match &refused.refusal {
+                    Refusal::Missing {
+                        relation,
+                        values,
+                        because,
+                    } => {
+                        object.insert("outcome".into(), "missing".into());
+                        object.insert(
+                            "premise".into(),
+                            atom_text(context, *relation, values).into(),
+                        );
+                        object.insert("because".into(), refusals_json(context, because));
+                    }
+                    Refusal::Blocked {
+                        relation,
+                        proof,
+                        values,
+                    } => {
+                        let values: Vec<Option<Value>> = values.iter().copied().map(Some).collect();
+                        object.insert("outcome".into(), "blocked".into());
+                        object.insert(
+                            "premise".into(),
+                            atom_text(context, *relation, &values).into(),
+                        );
+                        object.insert(
+                            "proof".into(),
+                            proof
+                                .as_ref()
+                                .map(|p| json(context, p))
+                                .unwrap_or(Json::Null),
+                        );
+                    }
+                    Refusal::Fails { condition } => {
+                        object.insert("outcome".into(), "fails".into());
+                        object.insert("condition".into(), condition.clone().into());
+                    }
+                    Refusal::Derives => {
+                        object.insert("outcome".into(), "derives".into());
+                    }
+                }
+            }
+            node
+        })
+        .collect::<Vec<_>>()
+        .into()
 }

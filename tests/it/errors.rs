@@ -72,7 +72,7 @@ fn a_bad_command_line_exits_2() {
     ), "{}", as_of.stderr);
     let relation = silsila(&["infer", "descend_from"]);
     assert_eq!(relation.code, 2);
-    assert!(relation.stderr.starts_with("error: invalid value 'descend_from' for '[RELATION]...'\n  [possible values: descends_from, current_descendant, lineage_member, co_located, suspected_link]"), "{}", relation.stderr);
+    assert!(relation.stderr.starts_with("error: invalid value 'descend_from' for '[RELATION]...'\n  [possible values: descends_from, current_descendant, lineage_member, co_located, possibly_same, suspected_link]"), "{}", relation.stderr);
     check(
         &["infer", "--format", "csv"],
         2,
