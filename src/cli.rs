@@ -442,14 +442,28 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
         ProofFormat::Text => {
             let trees: Vec<String> = proofs
                 .iter()
-                .map(|p| render::proof::text(&context, p))
+                .map(|p| {
+                    let contrary = conclusion::contrary(&facts, checked, &model, p);
+                    render::proof::text(&context, p)
+                        + &render::proof::contrary_text(&context, p, &contrary)
+                })
                 .collect();
             write!(stdout, "{}", trees.join("\n")).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let trees: Vec<serde_json::Value> = proofs
                 .iter()
-                .map(|p| render::proof::json(&context, p))
+                .map(|p| {
+                    let mut tree = render::proof::json(&context, p);
+                    let contrary = conclusion::contrary(&facts, checked, &model, p);
+                    if let Some(object) = tree.as_object_mut() {
+                        object.insert(
+                            "contrary".into(),
+                            render::proof::contrary_json(&context, p, &contrary),
+                        );
+                    }
+                    tree
+                })
                 .collect();
             print_json(&trees.into(), stdout)?;
         }

@@ -323,3 +323,73 @@ fn no_match(
     message.push_str(&nearest.join("\n"));
     message
 }
+
+/// The relation of ties the rules found between two entities, before
+/// opposition is taken into account: `tie(a, b, via_a, via_b, reason)`.
+const TIES: &str = "tie";
+
+/// The relation of entities opposed at some time: `enemies(a, b)`.
+const ENEMIES: &str = "enemies";
+
+/// Evidence against a suspicion between `a` and `b`: a tie between them
+/// that the rules did not count because the entities it runs through are
+/// opponents, with the proof that they are.
+#[derive(Clone, Debug)]
+pub struct Contrary {
+    /// The tie's reason, such as `members_co_located`.
+    pub reason: Symbol,
+    /// The entities it runs through.
+    pub via: (Symbol, Symbol),
+    /// Why they are opponents.
+    pub proof: Rc<Proof>,
+}
+
+/// The contrary evidence the rules found for a conclusion whose first two
+/// columns are a pair of entities (`suspected_link`, `possibly_same`): ties
+/// between the same two that opposition blocked, in both directions,
+/// sorted. Empty for other relations, and when the rules have no ties.
+pub fn contrary(facts: &Facts, rules: &Checked, model: &Model, proof: &Proof) -> Vec<Contrary> {
+    let relation = &rules.relations[proof.relation()];
+    let inferred_pair = relation.inferred
+        && relation.columns.len() >= 2
+        && relation.columns[..2].iter().all(|(_, ty)| ty == "entity");
+    let (Some(ties), Some(enemies)) = (rules.relation(TIES), rules.relation(ENEMIES)) else {
+        return Vec::new();
+    };
+    let (Some(Value::Name(a)), Some(Value::Name(b))) =
+        (proof.tuple().values.first(), proof.tuple().values.get(1))
+    else {
+        return Vec::new();
+    };
+    if !inferred_pair {
+        return Vec::new();
+    }
+    let explainer = Explainer::new(facts, rules, model);
+    let mut search = explainer.search();
+    let tuples = &model.relations[ties];
+    let mut found: Vec<(Symbol, Symbol, Symbol)> = Vec::new();
+    for i in 0..tuples.len() {
+        let values = tuples.values(i);
+        let [Value::Name(x), Value::Name(y), Value::Name(via_a), Value::Name(via_b), Value::Name(why)] =
+            values[..]
+        else {
+            continue;
+        };
+        if (x, y) == (*a, *b) || (x, y) == (*b, *a) {
+            found.push((why, via_a, via_b));
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+        .into_iter()
+        .filter_map(|(reason, x, y)| {
+            let proof = search.strongest_proof(enemies, &[Value::Name(x), Value::Name(y)])?;
+            Some(Contrary {
+                reason,
+                via: (x, y),
+                proof,
+            })
+        })
+        .collect()
+}

@@ -110,7 +110,7 @@ fn input_tuples(facts: &Facts, relation: &str, as_of: Date) -> Vec<Tuple> {
     let Some(table) = facts.table(relation) else {
         return Vec::new();
     };
-    rows_in_run(table, as_of)
+    rows_in_run(facts, table, as_of)
         .map(|(_, row)| Tuple {
             values: row.values.clone().into_boxed_slice(),
             grade: row.grade,
@@ -119,18 +119,44 @@ fn input_tuples(facts: &Facts, relation: &str, as_of: Date) -> Vec<Tuple> {
 }
 
 /// The rows of a table that enter a run as of `as_of`, with their indices:
-/// all but those that begin after it. Evaluation feeds exactly these to the
+/// all but those that begin after it, and those with no start that are not
+/// known to hold by then: a row with no start (and no end by as-of) is not
+/// known to hold before the earliest date of its sources, since an article
+/// of 2022 tells nothing of 2015. Evaluation feeds exactly these to the
 /// rules, and explanations cite only these.
-pub fn rows_in_run(table: &Table, as_of: Date) -> impl Iterator<Item = (usize, &Row)> {
-    let begins = table
-        .file
-        .begins
-        .and_then(|name| table.file.rule_columns().position(|c| c.name == name));
+pub fn rows_in_run<'t>(
+    facts: &'t Facts,
+    table: &'t Table,
+    as_of: Date,
+) -> impl Iterator<Item = (usize, &'t Row)> + 't {
+    let position = |name: &str| table.file.rule_columns().position(|c| c.name == name);
+    let begins = table.file.begins.and_then(position);
+    let ends = position("end");
+    let date_at = |row: &Row, at: Option<usize>| match at.and_then(|i| row.values.get(i)) {
+        Some(Value::Date(date)) => *date,
+        _ => Date::UNKNOWN,
+    };
+    let published: rustc_hash::FxHashMap<Symbol, Date> = facts
+        .sources
+        .iter()
+        .filter(|source| source.date.is_known())
+        .map(|source| (source.id, source.date))
+        .collect();
     table.rows.iter().enumerate().filter(move |(_, row)| {
-        match begins.and_then(|i| row.values.get(i)) {
-            Some(Value::Date(start)) => !begins_after(*start, as_of),
-            _ => true,
+        let start = date_at(row, begins);
+        if start.is_known() {
+            return !begins_after(start, as_of);
         }
+        let end = date_at(row, ends);
+        if end.is_known() && as_of.is_known() && end.last_day() <= as_of.last_day() {
+            return true; // its end places it before as-of
+        }
+        let reported = row
+            .sources
+            .iter()
+            .filter_map(|id| published.get(id))
+            .min_by_key(|date| date.first_day());
+        !reported.is_some_and(|reported| begins_after(*reported, as_of))
     })
 }
 

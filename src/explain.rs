@@ -487,7 +487,7 @@ impl<'a> Explainer<'a> {
                 continue;
             };
             let tuples = &model.relations[relation];
-            for (row_index, row) in rows_in_run(&facts.tables[table_index], model.as_of) {
+            for (row_index, row) in rows_in_run(facts, &facts.tables[table_index], model.as_of) {
                 if let Some(first) = first_index(tuples, &row.values) {
                     rows.entry((relation, first)).or_default().push(RowRef {
                         table: table_index,
@@ -1214,8 +1214,8 @@ impl Search<'_, '_> {
         refusals
     }
 
-    /// The proof of a tuple at its strongest grade.
-    fn strongest_proof(&mut self, relation: usize, values: &[Value]) -> Option<Rc<Proof>> {
+    /// The proof of a tuple at its strongest grade, if the relation holds it.
+    pub fn strongest_proof(&mut self, relation: usize, values: &[Value]) -> Option<Rc<Proof>> {
         let tuples = self.x.model.relations.get(relation)?;
         let first = first_index(tuples, values)?;
         let grade = self.variants((relation, first)).max()?;

@@ -29,6 +29,7 @@ pub fn lint(facts: &Facts) -> Vec<Problem> {
     merger_cycles(facts, &mut warnings);
     places(facts, &title("places"), &mut warnings);
     people_and_groups(facts, &title("entities"), &mut warnings);
+    super::vocabulary::lint(facts, &title, &mut warnings);
     for warning in &mut warnings {
         name_cell(facts, warning);
     }

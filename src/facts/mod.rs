@@ -27,6 +27,7 @@ pub mod names;
 mod raw;
 mod spelling;
 mod suggestion;
+mod vocabulary;
 mod workbook;
 
 use std::fmt;

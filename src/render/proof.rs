@@ -506,3 +506,74 @@ fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
         .collect::<Vec<_>>()
         .into()
 }
+
+/// The evidence against a conclusion, as text after its tree: ties the
+/// rules did not count because opponents stand on them (with the proof of
+/// the opposition), and the sources that dispute rows of the proof.
+pub fn contrary_text(
+    context: &Context,
+    proof: &Proof,
+    contrary: &[crate::conclusion::Contrary],
+) -> String {
+    let disputes = disputes(context, proof);
+    if contrary.is_empty() && disputes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("evidence against it:\n");
+    for (row, by) in &disputes {
+        out.push_str(&format!("  row {row} is disputed by {by}\n"));
+    }
+    for item in contrary {
+        let names = &context.facts.names;
+        out.push_str(&format!(
+            "  a {} tie through {} and {} is not counted: they are opponents\n",
+            names.resolve(item.reason),
+            names.resolve(item.via.0),
+            names.resolve(item.via.1)
+        ));
+        write_node(context, &item.proof, "    ", "    ", Mark::Root, &mut out);
+    }
+    out
+}
+
+/// The contrary evidence as JSON, for the `contrary` key of a tree's root.
+pub fn contrary_json(
+    context: &Context,
+    proof: &Proof,
+    contrary: &[crate::conclusion::Contrary],
+) -> Json {
+    let names = &context.facts.names;
+    let blocked: Vec<Json> = contrary
+        .iter()
+        .map(|item| {
+            json!({
+                "reason": names.resolve(item.reason),
+                "via": [names.resolve(item.via.0), names.resolve(item.via.1)],
+                "opposed": json(context, &item.proof),
+            })
+        })
+        .collect();
+    let disputed: Vec<Json> = disputes(context, proof)
+        .into_iter()
+        .map(|(row, by)| json!({ "row": row, "disputed_by": by }))
+        .collect();
+    json!({ "blocked_ties": blocked, "disputes": disputed })
+}
+
+/// Each row of the proof that a source disputes, with who disputes it.
+fn disputes(context: &Context, proof: &Proof) -> Vec<(String, String)> {
+    proof
+        .rows()
+        .into_iter()
+        .filter_map(|r| context.facts.tables.get(r.table)?.rows.get(r.row))
+        .filter(|row| !row.disputed_by.is_empty())
+        .map(|row| {
+            let by: Vec<&str> = row
+                .disputed_by
+                .iter()
+                .map(|id| context.facts.names.resolve(*id))
+                .collect();
+            (row.origin.to_string(), by.join(", "))
+        })
+        .collect()
+}

@@ -242,6 +242,32 @@ fn each_warning_is_pinned_and_exits_0() {
             &[("membership.csv", "member,group,source\nAnn,Cell,s1\nBob,Cell,s1\n Ann , Cell ,s1\n")],
             "warning: facts/membership.csv:4: this row repeats line 2 exactly\n",
         ),
+        (
+            // A word the vocabulary does not know means nothing, and says so
+            // once per file and word.
+            &[("places.csv", "place,within,kind\nSyria,,country\nDaraa,Syria,provnce\n")],
+            "warning: facts/places.csv:3: column \"kind\": \"provnce\" is not in the vocabulary of places.kind, so the rules read nothing into it; did you mean \"province\"? Otherwise add it to vocabulary.csv with its meaning (area, locality or inside)\n",
+        ),
+        (
+            &[("links.csv", "from,to,kind,source\nAnn,Bob,ambushd,s1\nAnn,Cal,ambushd,s1\n")],
+            "warning: facts/links.csv:2: column \"kind\": \"ambushd\" is not in the vocabulary of links.kind, so the rules read nothing into it; did you mean \"ambushed\"? Otherwise add it to vocabulary.csv with its meaning (friendly, hostile or neutral)\n",
+        ),
+        (
+            &[("participants.csv", "event,entity,role,source\nRaid,Ann,bystander,s1\n")],
+            "warning: facts/participants.csv:2: column \"role\": \"bystander\" is not in the vocabulary of participants.role, so the rules read nothing into it; add it to vocabulary.csv with its meaning (perpetrating, receiving or other)\n",
+        ),
+        (
+            &[("vocabulary.csv", "field,word,meaning\nlinks.kind,ambush,hostil\n")],
+            "warning: facts/vocabulary.csv:2: column \"meaning\": \"hostil\" is not a meaning of links.kind, so \"ambush\" means nothing; did you mean \"hostile\"? The meanings of links.kind are friendly, hostile or neutral\n",
+        ),
+        (
+            &[("vocabulary.csv", "field,word,meaning\nlink.kind,ambush,hostile\n")],
+            "warning: facts/vocabulary.csv:2: column \"field\": \"link.kind\" is no field the vocabulary governs, so the row means nothing; did you mean \"links.kind\"?\n",
+        ),
+        (
+            &[("vocabulary.csv", "field,word,meaning\nlinks.kind,hugged,friendly\nlinks.kind,hugged,hostile\n")],
+            "warning: facts/vocabulary.csv:3: column \"meaning\": \"hugged\" is given the meaning \"hostile\" here and \"friendly\" on line 2; the rules read both (a links.kind word that is also hostile is never a tie)\n",
+        ),
     ];
     for (files, expected) in cases {
         let mut files = files.to_vec();
