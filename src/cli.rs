@@ -337,21 +337,36 @@ impl Drop for Terminal {
 }
 
 fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    let (_, problems) = {
+    let (facts, mut problems) = {
         let progress = args.facts.progress();
         facts::check_with(&args.facts.facts, progress.as_ref())?
     };
+    // Facts without errors are evaluated once more, for the pairs of names
+    // the rules find possibly the same: possible aliases to confirm.
+    if let Some(facts) = facts {
+        let model = eval::run(&facts, &eval::Options::default())?;
+        problems.extend(conclusion::possible_aliases(
+            &facts,
+            rules::rules()?,
+            &model,
+        ));
+    }
     let errors = problems
         .iter()
         .filter(|p| p.severity == Severity::Error)
         .count();
-    let warnings = problems.len() - errors;
+    let notes = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Note)
+        .count();
+    let warnings = problems.len() - errors - notes;
     match args.format {
         ProofFormat::Text => {
             for problem in &problems {
                 let label = match problem.severity {
                     Severity::Error => "error",
                     Severity::Warning => "warning",
+                    Severity::Note => "note",
                 };
                 writeln!(stdout, "{label}: {problem}").map_err(stdout_error)?;
             }
@@ -359,7 +374,7 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
                 stdout,
                 "{}: {}",
                 args.facts.facts.display(),
-                summary(errors, warnings)
+                summary(errors, warnings, notes)
             )
             .map_err(stdout_error)?;
         }
@@ -367,6 +382,7 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             let value = serde_json::json!({
                 "errors": errors,
                 "warnings": warnings,
+                "notes": notes,
                 "problems": problems,
             });
             print_json(&value, stdout)?;
@@ -379,7 +395,16 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     Ok(())
 }
 
-fn summary(errors: usize, warnings: usize) -> String {
+fn summary(errors: usize, warnings: usize, notes: usize) -> String {
+    let problems = problem_summary(errors, warnings);
+    match notes {
+        0 => problems,
+        1 => format!("{problems}, 1 note"),
+        n => format!("{problems}, {n} notes"),
+    }
+}
+
+fn problem_summary(errors: usize, warnings: usize) -> String {
     let count = |n: usize, what: &str| match n {
         0 => format!("no {what}s"),
         1 => format!("1 {what}"),

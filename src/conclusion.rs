@@ -393,3 +393,45 @@ pub fn contrary(facts: &Facts, rules: &Checked, model: &Model, proof: &Proof) ->
         })
         .collect()
 }
+
+/// The relation of pairs of names the facts suggest are one entity.
+const POSSIBLY_SAME: &str = "possibly_same";
+
+/// A note for each pair the rules find possibly the same entity, at the
+/// first row of its proof: a possible alias for the analyst to confirm in
+/// `aliases.csv` or leave apart.
+pub fn possible_aliases(facts: &Facts, rules: &Checked, model: &Model) -> Vec<crate::Problem> {
+    let Some(index) = rules.relation(POSSIBLY_SAME) else {
+        return Vec::new();
+    };
+    let explainer = Explainer::new(facts, rules, model);
+    let mut search = explainer.search();
+    model
+        .conclusions(rules, index)
+        .iter()
+        .filter_map(|tuple| {
+            let proof = search.prove(index, tuple)?;
+            let [Value::Name(a), Value::Name(b), Value::Name(reason)] = tuple.values[..] else {
+                return None;
+            };
+            let first = proof.rows().into_iter().next()?;
+            let row = facts.tables.get(first.table)?.rows.get(first.row)?;
+            let names = &facts.names;
+            Some(crate::Problem::note(
+                &row.origin.file,
+                Some(row.origin.line),
+                None,
+                format!(
+                    "{:?} and {:?} are possibly the same ({}, {}); if they are, add an alias \
+                     to aliases.csv; `silsila explain possibly_same {:?} {:?}` says why",
+                    names.resolve(a),
+                    names.resolve(b),
+                    names.resolve(reason),
+                    tuple.grade.confidence,
+                    names.resolve(a),
+                    names.resolve(b),
+                ),
+            ))
+        })
+        .collect()
+}

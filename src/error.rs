@@ -8,6 +8,9 @@ use std::path::PathBuf;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Nothing wrong, but worth a look: a conclusion the analyst may want
+    /// to act on, such as two names possibly of one entity.
+    Note,
     /// Suspicious but usable: inference goes on.
     Warning,
     /// The facts cannot be used until it is fixed.
@@ -53,6 +56,14 @@ impl Problem {
     pub fn warning(file: &str, line: Option<u32>, column: Option<&str>, message: String) -> Self {
         Problem {
             severity: Severity::Warning,
+            ..Problem::error(file, line, column, message)
+        }
+    }
+
+    /// A note at this place.
+    pub fn note(file: &str, line: Option<u32>, column: Option<&str>, message: String) -> Self {
+        Problem {
+            severity: Severity::Note,
             ..Problem::error(file, line, column, message)
         }
     }

@@ -36,6 +36,24 @@ fn explain_all(folder: &str, extra: &[String], format: &str) -> String {
     out
 }
 
+/// `explain --why-not` for each line of the case's `why-not` file
+/// (`relation,value,...`), when it has one; each must run and say why.
+fn why_not_all(folder: &str, extra: &[String]) -> Option<String> {
+    let queries = std::fs::read_to_string(Path::new(folder).join("why-not")).ok()?;
+    let mut out = String::new();
+    for query in queries.lines().filter(|l| !l.trim().is_empty()) {
+        let words: Vec<&str> = query.split(',').map(str::trim).collect();
+        let mut args = vec!["explain", "--why-not", "--facts", folder];
+        args.extend(extra.iter().map(String::as_str));
+        args.extend(&words);
+        let run = silsila(&args);
+        assert_eq!(run.code, 0, "why-not {query} on {folder}:\n{}", run.stderr);
+        assert!(run.stdout.contains(" does not hold\n"), "{}", run.stdout);
+        out.push_str(&format!("==> {query}\n{}\n", run.stdout));
+    }
+    Some(out)
+}
+
 fn snapshot_folder(name: &str, folder: &Path) {
     let relative = relative(folder);
     let extra = case_args(folder);
@@ -48,6 +66,9 @@ fn snapshot_folder(name: &str, folder: &Path) {
         insta::assert_snapshot!("infer_json", infer(&relative, &extra, "json"));
         insta::assert_snapshot!("explain", explain_all(&relative, &extra, "text"));
         insta::assert_snapshot!("explain_json", explain_all(&relative, &extra, "json"));
+        if let Some(why_not) = why_not_all(&relative, &extra) {
+            insta::assert_snapshot!("why_not", why_not);
+        }
     });
 }
 
