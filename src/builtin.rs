@@ -97,15 +97,21 @@ pub fn end_or_start(start: Date, end: Date) -> Date {
 }
 
 /// The latest date a row attests, up to `as_of`, at the precision it is
-/// written in: its end (`2022`, not a day inside it), or `as_of` when the
-/// end can only lie after it; its start when it is ongoing.
-pub fn last_seen(start: Date, end: Date, as_of: Date) -> Date {
-    if !end.is_known() {
+/// written in: its end (`2022`, not a day inside it); when it is ongoing,
+/// the date of its latest source (`reported`), or its start when no source
+/// has a date; and `as_of` when that date can only lie after it.
+pub fn last_seen(start: Date, end: Date, reported: Date, as_of: Date) -> Date {
+    let attested = if end.is_known() {
+        end
+    } else if reported.is_known() {
+        later_start(start, reported)
+    } else {
         start
-    } else if as_of.is_known() && end.first_day() > as_of.last_day() {
+    };
+    if attested.is_known() && as_of.is_known() && attested.first_day() > as_of.last_day() {
         as_of
     } else {
-        end
+        attested
     }
 }
 
@@ -150,7 +156,7 @@ pub fn call(name: &str, args: &[Value]) -> Option<Outcome> {
         "earlier_end" => value(earlier_end(date(0)?, date(1)?)),
         "ends_since" => Some(Outcome::Holds(ends_since(date(0)?, date(1)?))),
         "end_or_start" => value(end_or_start(date(0)?, date(1)?)),
-        "last_seen" => value(last_seen(date(0)?, date(1)?, date(2)?)),
+        "last_seen" => value(last_seen(date(0)?, date(1)?, date(2)?, date(3)?)),
         "known" => Some(Outcome::Holds(known(date(0)?))),
         _ => None,
     }
@@ -253,20 +259,29 @@ mod tests {
     #[test]
     fn last_seen_caps_at_as_of_and_falls_back_to_the_start() {
         assert_eq!(
-            last_seen(d("2016"), d("2024"), d("2022-11")).to_string(),
+            last_seen(d("2016"), d("2024"), d(""), d("2022-11")).to_string(),
             "2022-11"
         );
         assert_eq!(
-            last_seen(d("2016"), d(""), d("2022-11")).to_string(),
+            last_seen(d("2016"), d(""), d(""), d("2022-11")).to_string(),
             "2016"
+        );
+        // An ongoing row is attested up to its latest source, capped at as-of.
+        assert_eq!(
+            last_seen(d("2016"), d(""), d("2022-10"), d("2022-11-15")).to_string(),
+            "2022-10"
+        );
+        assert_eq!(
+            last_seen(d("2016"), d(""), d("2023"), d("2022-11-15")).to_string(),
+            "2022-11-15"
         );
         // The precision of the attesting date is kept.
         assert_eq!(
-            last_seen(d("2022"), d("2022"), d("2022-11-15")).to_string(),
+            last_seen(d("2022"), d("2022"), d(""), d("2022-11-15")).to_string(),
             "2022"
         );
         assert_eq!(
-            last_seen(d("2022"), d("2022-11-20"), d("2022-11-15")).to_string(),
+            last_seen(d("2022"), d("2022-11-20"), d(""), d("2022-11-15")).to_string(),
             "2022-11-15"
         );
         assert!(ends_since(d(""), d("2022")));

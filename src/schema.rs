@@ -29,6 +29,10 @@ pub enum ColumnKind {
     Confidence,
     /// A source reliability letter A–F; empty is F.
     Reliability,
+    /// Not a column of the file: the latest date of the row's sources,
+    /// computed when it is loaded, so that the rules can tell how long an
+    /// ongoing row is attested. Unknown when no source has a date.
+    Reported,
 }
 
 impl ColumnKind {
@@ -40,7 +44,7 @@ impl ColumnKind {
             ColumnKind::Place => Some("place"),
             ColumnKind::Event => Some("event"),
             ColumnKind::Word => Some("word"),
-            ColumnKind::Date => Some("date"),
+            ColumnKind::Date | ColumnKind::Reported => Some("date"),
             ColumnKind::Text
             | ColumnKind::Sources
             | ColumnKind::DisputedBy
@@ -110,6 +114,13 @@ impl FactFile {
     pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// The columns a file or sheet may have: all but the computed ones.
+    pub fn written_columns(&self) -> impl Iterator<Item = &'static Column> {
+        self.columns
+            .iter()
+            .filter(|c| c.kind != ColumnKind::Reported)
+    }
 }
 
 const fn col(name: &'static str, kind: ColumnKind, required: bool) -> Column {
@@ -165,6 +176,7 @@ pub const FILES: &[FactFile] = &[
             col("source", Sources, true),
             col("confidence", Confidence, false),
             col("disputed_by", DisputedBy, false),
+            col("reported", Reported, false),
         ],
         begins: Some("start"),
     },
@@ -203,6 +215,7 @@ pub const FILES: &[FactFile] = &[
             col("source", Sources, true),
             col("confidence", Confidence, false),
             col("disputed_by", DisputedBy, false),
+            col("reported", Reported, false),
         ],
         begins: Some("start"),
     },

@@ -58,9 +58,9 @@ pub const BUILTINS: &[Builtin] = &[
     },
     Builtin {
         name: "last_seen",
-        params: &["date", "date", "date"],
+        params: &["date", "date", "date", "date"],
         returns: "date",
-        doc: "last_seen(start, end, as_of): the latest date the row attests up to as_of, at the precision it is written in: its end (or as_of, when the end can only lie after it) or, when ongoing, its start",
+        doc: "last_seen(start, end, reported, as_of): the latest date the row attests up to as_of, at the precision it is written in: its end or, when ongoing, the date of its latest source (its start when no source has a date); as_of when that can only lie after it",
     },
     Builtin {
         name: "known",

@@ -806,7 +806,7 @@ mod tests {
                 "rules/t.dl:16: in rule \"r6\": the other side is a date, which cannot be the constant \"2020\"",
                 "rules/t.dl:18: in rule \"r6\": variable \"a\" is an entity but argument 1 of known is a date",
                 "rules/t.dl:18: rule name \"r6\" is already used at rules/t.dl:16",
-                "rules/t.dl:19: input \"membership\" must be declared as membership(member: entity, group: entity, role: word, start: date, end: date), as the fact schema reads it",
+                "rules/t.dl:19: input \"membership\" must be declared as membership(member: entity, group: entity, role: word, start: date, end: date, reported: date), as the fact schema reads it",
             ],
         );
     }

@@ -58,7 +58,12 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             }
             continue;
         }
-        match file.columns.iter().position(|c| c.name == name) {
+        let written = |c: &&crate::schema::Column| c.kind != crate::schema::ColumnKind::Reported;
+        match file
+            .columns
+            .iter()
+            .position(|c| c.name == name && written(&c))
+        {
             Some(column) => match index.get_mut(column) {
                 Some(slot @ None) => *slot = Some(position),
                 _ => {
@@ -76,7 +81,7 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             .columns
             .iter()
             .zip(&index)
-            .filter(|(_, i)| i.is_none())
+            .filter(|(c, i)| i.is_none() && c.kind != crate::schema::ColumnKind::Reported)
             .map(|(c, _)| c.name);
         let message = match nearest(&name, unmatched) {
             Some(near) => {

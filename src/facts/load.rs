@@ -368,9 +368,32 @@ impl Loader {
             .columns
             .iter()
             .any(|c| c.kind == ColumnKind::Confidence);
+        let reported = at
+            .file
+            .rule_columns()
+            .position(|c| c.kind == ColumnKind::Reported);
+        let published: FxHashMap<Symbol, Date> = match reported {
+            Some(_) => self
+                .sources
+                .iter()
+                .filter(|s| s.date.is_known())
+                .map(|s| (s.id, s.date))
+                .collect(),
+            None => FxHashMap::default(),
+        };
         let mut rows = Vec::with_capacity(at.table.records.len());
         for record in &at.table.records {
-            let parsed = self.parse(at, record);
+            let mut parsed = self.parse(at, record);
+            if let Some(slot) = reported.and_then(|i| parsed.values.get_mut(i)) {
+                // The latest of its sources' dates, the earlier written
+                // (less precise) on a tie of last days.
+                let latest = parsed
+                    .sources
+                    .iter()
+                    .filter_map(|id| published.get(id))
+                    .max_by_key(|d| (d.last_day(), std::cmp::Reverse(**d)));
+                *slot = Value::Date(latest.copied().unwrap_or(Date::UNKNOWN));
+            }
             let grade = if graded {
                 Grade::new(parsed.confidence, !parsed.disputed_by.is_empty())
             } else {
@@ -405,7 +428,9 @@ impl Loader {
             // A column missing from the header is reported once, there.
             let Some(&Some(cell)) = at.columns.index.get(index) else {
                 parsed.values.extend(match column.kind {
-                    ColumnKind::Date => Some(Value::Date(Date::UNKNOWN)),
+                    // Reported is computed from the sources once they are
+                    // parsed, in `relation_file`.
+                    ColumnKind::Date | ColumnKind::Reported => Some(Value::Date(Date::UNKNOWN)),
                     kind => kind.rule_type().map(|_| Value::Name(Symbol::EMPTY)),
                 });
                 continue;
@@ -476,6 +501,7 @@ impl Loader {
                         self.push(at.rank, error(message));
                     }
                 },
+                ColumnKind::Reported => {}
                 ColumnKind::Reliability => match Reliability::parse(text) {
                     Some(reliability) => parsed.reliability = reliability,
                     None => {
@@ -896,6 +922,8 @@ bbc-2021,BBC,Profile,2021,,
                 Value::Name(commander),
                 Value::Date(Date::parse("2014-06").unwrap()),
                 Value::Date(Date::parse("2019").unwrap()),
+                // reported: the date of its one source, tna-2022
+                Value::Date(Date::parse("2022-05").unwrap()),
             ]
         );
         assert_eq!(first.grade, Grade::new(Confidence::Confirmed, false));
@@ -926,8 +954,8 @@ bbc-2021,BBC,Profile,2021,,
     #[test]
     fn reads_spreadsheet_dialects_alike() {
         let expected = [
-            "facts/membership.csv:2: A|B||2014| probable tna-2022",
-            "facts/membership.csv:3: C|B||2015| confirmed tna-2022;bbc-2021",
+            "facts/membership.csv:2: A|B||2014||2022-05 probable tna-2022",
+            "facts/membership.csv:3: C|B||2015||2022-05 confirmed tna-2022;bbc-2021",
         ];
         let plain = "member,group,start,source,confidence\nA,B,2014,tna-2022,\nC,B,2015,\"tna-2022;bbc-2021\",1\n";
         let variants = [
@@ -1154,9 +1182,9 @@ bbc-2021,BBC,Profile,2021,,
         assert_eq!(
             rows(&files, "membership"),
             [
-                "facts/membership.csv:2: Abu Bakr|Islamic State||| probable tna-2022",
-                "facts/membership.csv:3: Abu Omar|Islamic State||| probable tna-2022",
-                "facts/membership.csv:4: Abu Omar|Islamic State||| probable tna-2022",
+                "facts/membership.csv:2: Abu Bakr|Islamic State||||2022-05 probable tna-2022",
+                "facts/membership.csv:3: Abu Omar|Islamic State||||2022-05 probable tna-2022",
+                "facts/membership.csv:4: Abu Omar|Islamic State||||2022-05 probable tna-2022",
             ]
         );
         assert_eq!(

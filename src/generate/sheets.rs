@@ -167,7 +167,7 @@ impl<W: Write> Sheet<W> {
                     file.file_name()
                 ))
             })?;
-        let theirs: Vec<&str> = file.columns.iter().map(|c| c.name).collect();
+        let theirs: Vec<&str> = file.written_columns().map(|c| c.name).collect();
         if ours != theirs.as_slice() {
             return Err(Error::Request(format!(
                 "the generator writes {:?} with columns {ours:?}, but the schema says {theirs:?}",
