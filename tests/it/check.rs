@@ -578,3 +578,30 @@ fn json_lists_every_problem_with_its_place() {
     );
     assert_eq!(code, 1);
 }
+
+/// The README lists every word of the shipped vocabulary with its meaning,
+/// grouped as `rules/vocabulary.csv` has them: the two cannot drift.
+#[test]
+fn the_readme_lists_the_shipped_vocabulary() {
+    let root = crate::support::root();
+    let csv = std::fs::read_to_string(root.join("rules/vocabulary.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let mut groups: Vec<(String, String, Vec<String>)> = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let (field, word, meaning) = (&record[0], &record[1], &record[2]);
+        match groups
+            .iter_mut()
+            .find(|(f, m, _)| f == field && m == meaning)
+        {
+            Some((_, _, words)) => words.push(word.to_string()),
+            None => groups.push((field.into(), meaning.into(), vec![word.into()])),
+        }
+    }
+    assert!(groups.len() >= 6, "{groups:?}");
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    for (field, meaning, words) in groups {
+        let row = format!("| `{field}` | `{meaning}` | {} |", words.join(", "));
+        assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+    }
+}
