@@ -569,7 +569,15 @@ fn print_tables(
                 .write_all(render::text(tables).as_bytes())
                 .map_err(io)?;
         }
-        Format::Json => print_json(&render::json(tables), stdout)?,
+        Format::Json => {
+            // The run first, then one key per relation.
+            let mut object = serde_json::Map::new();
+            object.insert("run".into(), run_record(args, model));
+            if let serde_json::Value::Object(relations) = render::json(tables) {
+                object.extend(relations);
+            }
+            print_json(&object.into(), stdout)?
+        }
         Format::Csv => {
             if let Some(table) = tables.first() {
                 render::write_csv(table, &mut *stdout).map_err(io)?;
@@ -577,6 +585,19 @@ fn print_tables(
         }
     }
     Ok(())
+}
+
+/// What a run was asked for and judged against, so that its output can be
+/// read back and compared: `run` in `infer --format json`.
+fn run_record(args: &InferArgs, model: &silsila::model::Model) -> serde_json::Value {
+    let date = |d: Date| d.is_known().then(|| d.to_string());
+    serde_json::json!({
+        "as_of": date(model.as_of),
+        "recent_days": args.run.recent,
+        "recent_since": date(model.recent_since),
+        "facts": args.facts.facts.display().to_string(),
+        "silsila": env!("CARGO_PKG_VERSION"),
+    })
 }
 
 fn show(date: Date) -> String {

@@ -149,3 +149,12 @@ pub fn relative(folder: &Path) -> String {
         .unwrap()
         .to_string()
 }
+
+/// The conclusions of `infer --format json`, without the `run` record
+/// (whose facts path differs between two folders of the same facts).
+pub fn conclusions_json(stdout: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut json: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(stdout).unwrap();
+    json.remove("run");
+    json
+}
