@@ -446,6 +446,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
             args.run.recent,
             show(model.recent_since)
         ),
+        width: text_width(),
     };
     if args.why_not {
         let why = conclusion::why_not(&facts, checked, &model, &args.relation, &args.values);
@@ -469,8 +470,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
                 .iter()
                 .map(|p| {
                     let contrary = conclusion::contrary(&facts, checked, &model, p);
-                    render::proof::text(&context, p)
-                        + &render::proof::contrary_text(&context, p, &contrary)
+                    render::proof::text(&context, p, &contrary)
                 })
                 .collect();
             write!(stdout, "{}", trees.join("\n")).map_err(stdout_error)?;
@@ -585,6 +585,16 @@ fn print_tables(
         }
     }
     Ok(())
+}
+
+/// The columns text explanations may take: the terminal's, when stdout is
+/// one, else 100.
+fn text_width() -> usize {
+    let terminal = std::io::stdout().is_terminal();
+    match terminal_size::terminal_size() {
+        Some((terminal_size::Width(width), _)) if terminal => usize::from(width).max(40),
+        _ => 100,
+    }
 }
 
 /// What a run was asked for and judged against, so that its output can be

@@ -16,6 +16,9 @@ pub struct Builtin {
     pub returns: &'static str,
     /// What it means, for `silsila rules` and the README.
     pub doc: &'static str,
+    /// How explanations say that it held, with `{0}`, `{1}`, … for its
+    /// arguments.
+    pub says: &'static str,
 }
 
 /// Every built-in, by name.
@@ -24,22 +27,26 @@ pub const BUILTINS: &[Builtin] = &[
         name: "overlaps",
         params: &["date", "date", "date", "date"],
         returns: "hedge",
+        says: "the periods {0} to {1} and {2} to {3} overlap",
         doc: "the period start1–end1 may overlap start2–end2 (a partial date stands for any day of its period, unknown starts and ends are open); when only some reading of the dates makes them meet, the conclusion is at most doubtful",
     },
     Builtin {
         name: "covers",
         params: &["date", "date", "date", "date"],
         returns: "bool",
+        says: "the period {0} to {1} contains {2} to {3} and is longer",
         doc: "covers(start1, end1, start2, end2): the period start1–end1 contains start2–end2 and is longer",
     },
     Builtin {
         name: "later_start",
+        says: "",
         params: &["date", "date"],
         returns: "date",
         doc: "the later of two starts (an unknown start is the earliest)",
     },
     Builtin {
         name: "earlier_end",
+        says: "",
         params: &["date", "date"],
         returns: "date",
         doc: "the earlier of two ends (an unknown end, ongoing, is the latest)",
@@ -48,16 +55,19 @@ pub const BUILTINS: &[Builtin] = &[
         name: "ends_since",
         params: &["date", "date"],
         returns: "bool",
+        says: "it ends {0}, not before {1}",
         doc: "the end is ongoing, or its last day is on or after the first day of the second date",
     },
     Builtin {
         name: "end_or_start",
+        says: "",
         params: &["date", "date"],
         returns: "date",
         doc: "end_or_start(start, end): the end, or the start when there is no end (an event with no end lasts its start period)",
     },
     Builtin {
         name: "last_seen",
+        says: "",
         params: &["date", "date", "date", "date"],
         returns: "date",
         doc: "last_seen(start, end, reported, as_of): the latest date the row attests up to as_of, at the precision it is written in: its end or, when ongoing, the date of its latest source (its start when no source has a date); as_of when that can only lie after it",
@@ -66,6 +76,7 @@ pub const BUILTINS: &[Builtin] = &[
         name: "known",
         params: &["date"],
         returns: "bool",
+        says: "the date {0} is known",
         doc: "the date is given",
     },
 ];

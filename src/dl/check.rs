@@ -29,6 +29,9 @@ pub struct Relation {
     /// Whether its conclusions are inferences, one step less confident than
     /// their premises (`inferred` in the declaration).
     pub inferred: bool,
+    /// How explanations say a tuple of it in words, if the declaration
+    /// says (`{column}` placeholders).
+    pub says: Option<String>,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -253,6 +256,23 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
                     .collect()
             }
         };
+        if let Some(says) = &decl.says {
+            let mut rest = says.as_str();
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}') else {
+                    errors.push(error(format!("{says:?} has a \"{{\" without its \"}}\"")));
+                    break;
+                };
+                let name = &rest[open + 1..open + close];
+                if !decl.columns.iter().any(|c| c.name == name) {
+                    errors.push(error(format!(
+                        "{{{name}}} in {says:?} is not a column of {:?}",
+                        decl.name
+                    )));
+                }
+                rest = &rest[open + close + 1..];
+            }
+        }
         if decl.inferred && decl.kind == DeclKind::Input {
             errors.push(error(
                 "an .input relation holds facts, so it cannot be inferred".into(),
@@ -264,6 +284,7 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
             columns,
             key,
             inferred: decl.inferred,
+            says: decl.says.clone(),
             loc: decl.loc.clone(),
         });
     }

@@ -86,6 +86,9 @@ pub struct Decl {
     /// Whether each of its conclusions is an inference beyond what the
     /// facts state (`inferred`): one step less confident than its premises.
     pub inferred: bool,
+    /// How explanations say a tuple of it in words, with `{column}`
+    /// placeholders: `"{group} was superseded"`.
+    pub says: Option<String>,
     /// Where it is declared.
     pub loc: Loc,
 }
@@ -590,6 +593,11 @@ impl<'a> Parser<'a> {
                 inferred = true;
             }
         }
+        let mut says = None;
+        if let Some(Token::Str(text)) = self.peek() {
+            says = Some(text.clone());
+            self.position += 1;
+        }
         if let Some(Token::Dot) = self.peek() {
             self.position += 1;
         }
@@ -599,6 +607,7 @@ impl<'a> Parser<'a> {
             columns,
             key,
             inferred,
+            says,
             loc,
         })
     }

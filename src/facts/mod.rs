@@ -99,6 +99,9 @@ pub struct Row {
     pub sources: Vec<Symbol>,
     /// The ids of the sources that contest it, in the order given.
     pub disputed_by: Vec<Symbol>,
+    /// The analyst's `notes` cell: as a rule, the source's own words.
+    /// Empty when the file has no `notes` column.
+    pub notes: Box<str>,
     /// Where the row is.
     pub origin: Origin,
 }

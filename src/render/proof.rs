@@ -20,6 +20,8 @@ pub struct Context<'a> {
     pub rules: &'a Checked,
     /// What the run's parameters were, shown for `run` leaves.
     pub run: String,
+    /// How many columns text may take: the terminal's width, or 100.
+    pub width: usize,
 }
 
 fn value_text(facts: &Facts, value: Value) -> String {
@@ -64,7 +66,25 @@ fn grade_text(grade: Grade) -> String {
 fn condition_text(context: &Context, condition: &Condition) -> String {
     match condition {
         Condition::Absent { relation, values } => {
-            format!("no {}", atom_text(context, *relation, values))
+            let declared = context.rules.relations.get(*relation);
+            match declared.and_then(|r| r.says.as_deref().map(|says| (r, says))) {
+                Some((declared, says)) => {
+                    let mut text = says.to_string();
+                    for ((name, _), value) in declared.columns.iter().zip(values) {
+                        let value = match value {
+                            Some(value) => value_text(context.facts, *value),
+                            None => "any".to_string(),
+                        };
+                        text = text.replace(&format!("{{{name}}}"), &value);
+                    }
+                    if declared.kind == crate::dl::syntax::DeclKind::Input {
+                        format!("no row says {text}")
+                    } else {
+                        format!("nothing shows {text}")
+                    }
+                }
+                None => format!("no {}", atom_text(context, *relation, values)),
+            }
         }
         Condition::Test {
             builtin,
@@ -82,7 +102,17 @@ fn condition_text(context: &Context, condition: &Condition) -> String {
         }
         Condition::Test { builtin, args, .. } => {
             let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
-            format!("{builtin}({})", args.join(", "))
+            let says = crate::dl::builtins::builtin(builtin)
+                .map(|(_, b)| b.says)
+                .unwrap_or_default();
+            if says.is_empty() {
+                return format!("{builtin}({})", args.join(", "));
+            }
+            let mut text = says.to_string();
+            for (i, arg) in args.iter().enumerate() {
+                text = text.replace(&format!("{{{i}}}"), arg);
+            }
+            text
         }
     }
 }
@@ -131,11 +161,128 @@ fn conditions_cap(proof: &Proof) -> Option<crate::facts::Confidence> {
         .min()
 }
 
-/// The proof as an indented tree.
-pub fn text(context: &Context, proof: &Proof) -> String {
+/// The proof as an indented tree, then the evidence against it, and the
+/// sources all their rows cite listed once at the end; wrapped to the
+/// context's width.
+pub fn text(context: &Context, proof: &Proof, contrary: &[crate::conclusion::Contrary]) -> String {
     let mut out = String::new();
     write_node(context, proof, "", "", Mark::Root, &mut out);
+    out.push_str(&contrary_text(context, proof, contrary));
+    let mut rows = proof.rows();
+    for item in contrary {
+        rows.extend(item.proof.rows());
+    }
+    out.push_str(&sources_footer(context, &rows));
+    wrap(&out, context.width)
+}
+
+/// `sources:` and one line per source the rows cite or dispute, in order
+/// of first mention: id, publisher, title, date, url and reliability.
+fn sources_footer(context: &Context, rows: &[RowRef]) -> String {
+    let mut ids: Vec<Symbol> = Vec::new();
+    for row in rows {
+        let Some(row) = context
+            .facts
+            .tables
+            .get(row.table)
+            .and_then(|t| t.rows.get(row.row))
+        else {
+            continue;
+        };
+        for id in row.sources.iter().chain(&row.disputed_by) {
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+    }
+    if ids.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("sources:\n");
+    for id in ids {
+        out.push_str(&format!("  {}\n", source_text(context.facts, id)));
+    }
     out
+}
+
+/// Wraps each line to `width` columns at spaces. A continued line keeps the
+/// tree's lines on its left and is indented by two more columns.
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if line.chars().count() <= width {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let prefix: String = line
+            .chars()
+            .take_while(|c| matches!(c, ' ' | '│' | '├' | '└' | '─'))
+            .collect();
+        let continued: String = prefix
+            .chars()
+            .map(|c| match c {
+                '├' | '│' => '│',
+                _ => ' ',
+            })
+            .chain("  ".chars())
+            .collect();
+        let body = &line[prefix.len()..];
+        let mut current = prefix.clone();
+        let mut used = prefix.chars().count();
+        let mut empty = true;
+        for word in body.split(' ') {
+            let length = word.chars().count();
+            if !empty && used + 1 + length > width {
+                out.push_str(current.trim_end());
+                out.push('\n');
+                current = continued.clone();
+                used = continued.chars().count();
+                empty = true;
+            }
+            if !empty {
+                current.push(' ');
+                used += 1;
+            }
+            current.push_str(word);
+            used += length;
+            empty = false;
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
+    out
+}
+
+/// A file as explanations name it: relative to the working folder when it
+/// lies below it (`facts/mergers.csv`, however `--facts` named it), else
+/// as given.
+fn relative_path(file: &str) -> String {
+    let path = std::path::Path::new(file);
+    let here = std::env::current_dir().ok();
+    match here
+        .as_deref()
+        .and_then(|here| path.strip_prefix(here).ok())
+    {
+        Some(below) if path.is_absolute() && !below.as_os_str().is_empty() => {
+            below.display().to_string()
+        }
+        _ => file.to_string(),
+    }
+}
+
+/// A quote shortened to about two lines of `width` columns, with `…`.
+fn shortened(quote: &str, width: usize) -> String {
+    let limit = (2 * width).max(40);
+    if quote.chars().count() <= limit {
+        return quote.to_string();
+    }
+    let cut: String = quote.chars().take(limit.saturating_sub(1)).collect();
+    let cut = match cut.rfind(' ') {
+        Some(at) if at > limit / 2 => cut[..at].to_string(),
+        _ => cut,
+    };
+    format!("{}…", cut.trim_end())
 }
 
 /// Where a node stands on the path of weakest premises from the root: the
@@ -248,17 +395,33 @@ fn write_row(context: &Context, row_ref: RowRef, body: &str, out: &mut String) {
     else {
         return;
     };
-    out.push_str(&format!("{body}row {}\n", row.origin));
-    for id in &row.sources {
-        out.push_str(&format!(
-            "{body}  source {}\n",
-            source_text(context.facts, *id)
-        ));
+    let names = |ids: &[Symbol]| -> String {
+        let ids: Vec<&str> = ids
+            .iter()
+            .map(|id| context.facts.names.resolve(*id))
+            .collect();
+        ids.join(", ")
+    };
+    let mut line = format!(
+        "{body}row {}:{}",
+        relative_path(&row.origin.file),
+        row.origin.line
+    );
+    if !row.sources.is_empty() {
+        line.push_str(&format!(", source {}", names(&row.sources)));
     }
-    for id in &row.disputed_by {
+    if !row.disputed_by.is_empty() {
+        line.push_str(&format!(", disputed by {}", names(&row.disputed_by)));
+    }
+    out.push_str(&line);
+    out.push('\n');
+    if !row.notes.is_empty() {
         out.push_str(&format!(
-            "{body}  disputed by {}\n",
-            source_text(context.facts, *id)
+            "{body}  “{}”\n",
+            shortened(
+                &row.notes,
+                context.width.saturating_sub(body.chars().count() + 4)
+            )
         ));
     }
 }
@@ -313,6 +476,7 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
                     let row = context.facts.tables.get(r.table)?.rows.get(r.row)?;
                     Some(json!({
                         "file": row.origin.file.as_ref(),
+                        "notes": row.notes.as_ref(),
                         "line": row.origin.line,
                         "sources": row.sources.iter().map(|s| source_json(context.facts, *s)).collect::<Vec<_>>(),
                         "disputed_by": row.disputed_by.iter().map(|s| source_json(context.facts, *s)).collect::<Vec<_>>(),
@@ -372,7 +536,23 @@ pub fn why_not_text(context: &Context, why: &crate::conclusion::WhyNot) -> Strin
         out.push_str("   no rule derives conclusions of this form\n");
     }
     write_refusals(context, &why.refusals, "", &mut out);
-    out
+    let mut rows = Vec::new();
+    blocked_rows(&why.refusals, &mut rows);
+    out.push_str(&sources_footer(context, &rows));
+    wrap(&out, context.width)
+}
+
+/// The rows of the proofs of every blocking tuple, for the footer.
+fn blocked_rows(refusals: &[RuleRefusal], rows: &mut Vec<RowRef>) {
+    for refused in refusals {
+        match &refused.refusal {
+            Refusal::Blocked {
+                proof: Some(proof), ..
+            } => rows.extend(proof.rows()),
+            Refusal::Missing { because, .. } => blocked_rows(because, rows),
+            _ => {}
+        }
+    }
 }
 
 fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out: &mut String) {
@@ -510,7 +690,7 @@ fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
 /// The evidence against a conclusion, as text after its tree: ties the
 /// rules did not count because opponents stand on them (with the proof of
 /// the opposition), and the sources that dispute rows of the proof.
-pub fn contrary_text(
+fn contrary_text(
     context: &Context,
     proof: &Proof,
     contrary: &[crate::conclusion::Contrary],

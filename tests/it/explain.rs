@@ -349,3 +349,94 @@ fn a_proof_does_not_depend_on_what_the_search_remembers() {
         assert!(checked > 0, "{name}: no conclusions to prove");
     }
 }
+
+#[test]
+fn text_explanations_fit_100_columns_quote_their_rows_and_list_sources_once() {
+    for relation in [
+        "descends_from",
+        "current_descendant",
+        "co_located",
+        "suspected_link",
+    ] {
+        let run = silsila(&["explain", relation]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for line in run.stdout.lines() {
+            assert!(
+                line.chars().count() <= 100,
+                "{relation}: a line of {} columns:\n{line}",
+                line.chars().count()
+            );
+        }
+        // Every tree ends with its sources, each listed once.
+        for tree in run.stdout.split("\n\n") {
+            let footer = tree.split("\nsources:\n").nth(1);
+            let footer = footer.unwrap_or_else(|| panic!("{relation}: no sources footer:\n{tree}"));
+            let ids: Vec<&str> = footer
+                .lines()
+                .filter_map(|l| l.trim().split(':').next())
+                .collect();
+            let mut unique = ids.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(ids.len(), unique.len(), "{relation}: {footer}");
+            assert!(!ids.is_empty(), "{relation}: {footer}");
+        }
+    }
+    let run = silsila(&[
+        "explain",
+        "current_descendant",
+        "Yusuf Nabulsi's cell",
+        "Khalid ibn al-Walid Army",
+    ]);
+    let text = &run.stdout;
+    // Conditions in plain words, leaves with the source's own words.
+    assert!(
+        text.contains("given nothing shows Yusuf Nabulsi's cell was superseded by a successor\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("row facts/mergers.csv:6, source tna-2022-11\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("“TNA, Mohammed Al-Askara (named media activist), direct: 'Most of them"),
+        "{text}"
+    );
+    // A long quote is shortened with an ellipsis; JSON carries it whole.
+    assert!(text.contains("…”"), "{text}");
+    let json = silsila(&[
+        "explain",
+        "--format",
+        "json",
+        "descends_from",
+        "Yusuf Nabulsi's cell",
+        "Khalid ibn al-Walid Army",
+    ]);
+    let trees: Json = serde_json::from_str(&json.stdout).unwrap();
+    let notes = trees[0]["premises"][0]["rows"][0]["notes"]
+        .as_str()
+        .unwrap();
+    let mergers =
+        std::fs::read_to_string(crate::support::root().join("facts/mergers.csv")).unwrap();
+    assert!(notes.len() > 200 && mergers.contains(notes), "{notes}");
+}
+
+#[test]
+fn explanations_name_rows_relative_to_the_working_folder() {
+    let facts = crate::support::root().join("facts");
+    let run = silsila(&[
+        "explain",
+        "--facts",
+        facts.to_str().unwrap(),
+        "descends_from",
+        "Yusuf Nabulsi's cell",
+        "Khalid ibn al-Walid Army",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("row facts/mergers.csv:6, source tna-2022-11\n"),
+        "{}",
+        run.stdout
+    );
+}
