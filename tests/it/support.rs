@@ -155,6 +155,6 @@ pub fn relative(folder: &Path) -> String {
 pub fn conclusions_json(stdout: &str) -> serde_json::Map<String, serde_json::Value> {
     let mut json: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(stdout).unwrap();
-    json.remove("run");
+    json.shift_remove("run");
     json
 }

@@ -152,7 +152,7 @@ fn infer_and_check_read_a_workbook_as_they_read_its_folder() {
     let conclusions = |stdout: &str| {
         let mut json: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(stdout).unwrap();
-        let run = json.remove("run").unwrap();
+        let run = json.shift_remove("run").unwrap();
         (json, run["as_of"].clone())
     };
     assert_eq!(
