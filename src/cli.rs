@@ -122,12 +122,46 @@ struct RunArgs {
     /// make a cell current.
     #[arg(long, value_name = "DAYS", default_value_t = 365)]
     recent: u32,
+    /// Only rows whose sources were published by this date: what could an
+    /// analyst have concluded then? A source with no date is left out.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    known_by: Option<Date>,
+    /// Leave out this source (repeatable): conclusions that rest only on it
+    /// drop out.
+    #[arg(long = "without-source", value_name = "ID")]
+    without_source: Vec<String>,
+    /// Only sources at least this reliable (A, the most, to F).
+    #[arg(long, value_name = "LETTER", value_parser = parse_reliability)]
+    min_reliability: Option<facts::Reliability>,
+}
+
+fn parse_reliability(text: &str) -> std::result::Result<facts::Reliability, String> {
+    match text.trim() {
+        "" => Err("write a letter from A (completely reliable) to F (cannot be judged)".into()),
+        letter => facts::Reliability::parse(letter).ok_or_else(|| {
+            format!("{letter:?} is not a reliability; write a letter from A (completely reliable) to F (cannot be judged)")
+        }),
+    }
 }
 
 impl RunArgs {
+    /// The facts as the run's source filters leave them.
+    fn restrict(&self, facts: facts::Facts) -> std::result::Result<facts::Facts, Failure> {
+        let filter = facts::SourceFilter {
+            known_by: self.known_by,
+            without: self.without_source.clone(),
+            min_reliability: self.min_reliability,
+        };
+        facts.restricted(&filter).map_err(|e| match e {
+            Error::Request(message) => Failure::Usage(message),
+            other => Failure::Run(other),
+        })
+    }
+
     fn options(&self) -> eval::Options {
         eval::Options {
-            as_of: self.as_of,
+            // What could be concluded by --known-by is judged as of then.
+            as_of: self.as_of.or(self.known_by),
             recent_days: self.recent,
         }
     }
@@ -433,7 +467,9 @@ fn print_json(value: &serde_json::Value, stdout: &mut dyn Write) -> Result<()> {
 fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = args
+        .run
+        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding proofs");
@@ -516,7 +552,9 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     let checked = rules::rules()?;
     let mut clock = Clock::new();
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = args
+        .run
+        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
     clock.lap("load");
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
@@ -606,6 +644,9 @@ fn run_record(args: &InferArgs, model: &silsila::model::Model) -> serde_json::Va
         "recent_days": args.run.recent,
         "recent_since": date(model.recent_since),
         "facts": args.facts.facts.display().to_string(),
+        "known_by": args.run.known_by.and_then(date),
+        "without_source": args.run.without_source,
+        "min_reliability": args.run.min_reliability.map(|r| r.letter().to_string()),
         "silsila": env!("CARGO_PKG_VERSION"),
     })
 }

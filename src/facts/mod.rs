@@ -282,3 +282,83 @@ fn in_file_and_line_order(problems: &mut [Problem], ranks: &FxHashMap<String, us
         )
     });
 }
+
+/// Which sources a run may rest on: what an analyst could have known by a
+/// date, or how much a finding depends on one outlet or on weak sources.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceFilter {
+    /// Only sources published by this date (`--known-by`); a source with no
+    /// date is not known to have been published by then, so it is left out.
+    pub known_by: Option<Date>,
+    /// Source ids to leave out (`--without-source`), as typed.
+    pub without: Vec<String>,
+    /// Only sources at least this reliable (`--min-reliability`).
+    pub min_reliability: Option<Reliability>,
+}
+
+impl SourceFilter {
+    /// Whether the filter leaves every source in.
+    pub fn is_empty(&self) -> bool {
+        *self == SourceFilter::default()
+    }
+}
+
+impl Facts {
+    /// The facts as far as the filter's sources state them: each row keeps
+    /// the sources (and disputing sources) the filter lets in, and a row
+    /// that cites sources but keeps none is left out, so a conclusion that
+    /// rests only on excluded sources drops out. Rows that cite no source
+    /// (entities, places, the vocabulary) stay. An id in `without` that is
+    /// no source is an error naming the nearest.
+    pub fn restricted(mut self, filter: &SourceFilter) -> crate::Result<Facts> {
+        if filter.is_empty() {
+            return Ok(self);
+        }
+        let mut excluded: rustc_hash::FxHashSet<Symbol> = rustc_hash::FxHashSet::default();
+        for id in &filter.without {
+            match self.names.lookup(id).filter(|s| self.source(*s).is_some()) {
+                Some(symbol) => {
+                    excluded.insert(symbol);
+                }
+                None => {
+                    let ids = self.sources.iter().map(|s| self.names.resolve(s.id));
+                    let hint = suggestion::nearest(id, ids)
+                        .map(|n| format!("; did you mean {n:?}?"))
+                        .unwrap_or_default();
+                    return Err(crate::Error::Request(format!(
+                        "--without-source {id:?} is no source in sources.csv{hint}"
+                    )));
+                }
+            }
+        }
+        let admitted: rustc_hash::FxHashSet<Symbol> = self
+            .sources
+            .iter()
+            .filter(|s| !excluded.contains(&s.id))
+            .filter(|s| match filter.known_by {
+                Some(by) => s.date.is_known() && s.date.first_day() <= by.last_day(),
+                None => true,
+            })
+            .filter(|s| {
+                filter
+                    .min_reliability
+                    .is_none_or(|min| s.reliability <= min)
+            })
+            .map(|s| s.id)
+            .collect();
+        for table in &mut self.tables {
+            table.rows.retain_mut(|row| {
+                if row.sources.is_empty() {
+                    return true;
+                }
+                row.sources.retain(|id| admitted.contains(id));
+                row.disputed_by.retain(|id| admitted.contains(id));
+                if row.disputed_by.is_empty() {
+                    row.grade.undisputed = true;
+                }
+                !row.sources.is_empty()
+            });
+        }
+        Ok(self)
+    }
+}

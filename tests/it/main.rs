@@ -18,5 +18,6 @@ mod order;
 mod output;
 mod properties;
 mod sheets;
+mod sources;
 mod support;
 mod workbook;
