@@ -150,9 +150,20 @@ pub fn explain(
         )));
     };
     let conclusions = model.conclusions(rules, index);
+    let matches = |t: &&Tuple| t.values.iter().zip(&wanted).all(|(a, b)| a == b);
+    // A pair (a, b) is printed with a < b; a name is found in either column.
+    let pair = is_pair(rules, index);
+    let swapped = |t: &&Tuple| {
+        let mut values = t.values.to_vec();
+        values.swap(0, 1);
+        match wanted.len() {
+            1 => values[0] == wanted[0],
+            _ => values.iter().zip(&wanted).all(|(a, b)| a == b),
+        }
+    };
     let matching: Vec<&Tuple> = conclusions
         .iter()
-        .filter(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b))
+        .filter(|t| matches(t) || (pair && !wanted.is_empty() && swapped(t)))
         .collect();
     if matching.is_empty() {
         return Err(Error::Request(no_match(
@@ -175,6 +186,15 @@ pub fn explain(
         .collect()
 }
 
+/// Whether the relation's first two columns are a pair of entities `a`
+/// and `b`, printed with a < b (co_located, possibly_same, suspected_link).
+fn is_pair(rules: &Checked, index: usize) -> bool {
+    let columns = &rules.relations[index].columns;
+    columns.len() >= 2
+        && columns[0] == ("a".to_string(), "entity".to_string())
+        && columns[1] == ("b".to_string(), "entity".to_string())
+}
+
 /// Why no conclusion of `relation` with these leading values holds: what
 /// each rule that could derive it lacks, or what blocks it, with proofs of
 /// the blocking tuples. An error when such a conclusion does hold.
@@ -186,6 +206,13 @@ pub fn why_not(
     values: &[String],
 ) -> Result<WhyNot> {
     let (index, wanted) = asked(facts, rules, relation, values)?;
+    // A pair is a < b whichever order it was asked in.
+    let wanted = wanted.map(|mut wanted| {
+        if is_pair(rules, index) && wanted.len() >= 2 && wanted[1] < wanted[0] {
+            wanted.swap(0, 1);
+        }
+        wanted
+    });
     let Some(wanted) = wanted else {
         return Err(Error::Request(format!(
             "{relation}({}) cannot hold: {}",

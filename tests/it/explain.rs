@@ -440,3 +440,38 @@ fn explanations_name_rows_relative_to_the_working_folder() {
         run.stdout
     );
 }
+
+#[test]
+fn a_pair_is_found_whichever_column_a_name_is_in() {
+    // Printed as (Russia, Syrian rebels): a < b.
+    for args in [
+        &["suspected_link", "Syrian rebels", "Russia"][..],
+        &["suspected_link", "Syrian rebels"][..],
+        &["suspected_link", "Russia", "Syrian rebels"][..],
+    ] {
+        let mut all = vec!["explain"];
+        all.extend(args);
+        let run = silsila(&all);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stdout
+                .starts_with("suspected_link(a: Russia, b: Syrian rebels, reason: joint_event)"),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    let why = silsila(&[
+        "explain",
+        "--why-not",
+        "suspected_link",
+        "Islamic State",
+        "Fifth Corps",
+    ]);
+    assert!(
+        why.stdout.starts_with(
+            "suspected_link(a: Fifth Corps, b: Islamic State, reason: any) does not hold"
+        ),
+        "{}",
+        why.stdout
+    );
+}
