@@ -39,6 +39,50 @@ enum Command {
     Check(CheckArgs),
     /// Write synthetic facts in the full schema, for benchmarks.
     Generate(GenerateArgs),
+    /// Draw the lineage or the links as a graph: DOT, Mermaid, SVG or GraphML.
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The graph language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = GraphWhat::Lineage)]
+    what: GraphWhat,
+    /// Draw only the entities at most --depth edges from this one.
+    #[arg(long, value_name = "NAME")]
+    around: Option<String>,
+    /// How many edges from --around to go.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "around")]
+    depth: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart, for Markdown.
+    Mermaid,
+    /// SVG, laid out by silsila (no Graphviz needed).
+    Svg,
+    /// GraphML, for Gephi and yEd.
+    Graphml,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphWhat {
+    /// Groups and the merger rows between them.
+    Lineage,
+    /// Stated links (friendly, hostile) and suspected links.
+    Links,
+    /// Both.
+    All,
 }
 
 #[derive(Debug, clap::Args)]
@@ -219,7 +263,37 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Rules(args) => list_rules(args, stdout),
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
+        Command::Graph(args) => graph(args, stdout),
     }
+}
+
+fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    use render::graph;
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    drop(progress);
+    warn(&facts.warnings);
+    let request = graph::Request {
+        what: match args.what {
+            GraphWhat::Lineage => graph::What::Lineage,
+            GraphWhat::Links => graph::What::Links,
+            GraphWhat::All => graph::What::All,
+        },
+        around: args.around.as_deref(),
+        depth: args.depth,
+    };
+    let drawn = graph::build(&facts, checked, &model, &request)?;
+    let text = match args.format {
+        GraphFormat::Dot => graph::dot(&drawn),
+        GraphFormat::Mermaid => graph::mermaid(&drawn),
+        GraphFormat::Svg => graph::svg(&drawn),
+        GraphFormat::Graphml => graph::graphml(&drawn),
+    };
+    stdout.write_all(text.as_bytes()).map_err(stdout_error)?;
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {

@@ -1,9 +1,12 @@
-//! Output: conclusions as sorted tables, then as text, CSV or JSON.
+//! Output: conclusions as sorted tables, then as text, CSV or JSON; graphs
+//! of the lineage and links (`graph`).
 //!
 //! Rendering is separate from deriving: [`Table`] is plain strings, built
 //! once from the model, and each format only lays it out.
 
 mod csv_out;
+pub mod escape;
+pub mod graph;
 pub mod proof;
 pub mod rules;
 

@@ -14,6 +14,7 @@ mod cases;
 mod check;
 mod errors;
 mod explain;
+mod graph;
 mod order;
 mod output;
 mod properties;
