@@ -182,7 +182,8 @@ struct InferArgs {
     /// How to print the conclusions.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Write one CSV file per relation into this folder instead of printing.
+    /// Write one CSV file per relation into this folder instead of printing
+    /// (with --format xlsx: the workbook to write).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the wall time of each phase and the peak memory on stderr.
@@ -214,6 +215,8 @@ enum Format {
     Csv,
     /// One object keyed by relation name.
     Json,
+    /// An Excel workbook, one sheet per relation (needs --out FILE.xlsx).
+    Xlsx,
 }
 
 fn parse_date(text: &str) -> std::result::Result<Date, String> {
@@ -532,6 +535,11 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             "--format csv prints one relation: name it, or use --out DIR for all".into(),
         ));
     }
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return Err(Failure::Usage(
+            "--format xlsx writes a workbook: name it with --out FILE.xlsx".into(),
+        ));
+    }
     let checked = rules::rules()?;
     let mut clock = Clock::new();
     let progress = args.facts.progress();
@@ -556,7 +564,9 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     progress.phase("writing");
     drop(progress);
     warn(&facts.warnings);
-    if let Some(dir) = &args.out {
+    if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
+        write_workbook(path, &args, &model, &tables)?;
+    } else if let Some(dir) = &args.out {
         write_out(dir, &args.facts.facts, &tables)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
@@ -589,6 +599,8 @@ fn print_tables(
                 .map_err(io)?;
         }
         Format::Json => print_json(&render::json(tables), stdout)?,
+        // Refused before the run without --out.
+        Format::Xlsx => {}
         Format::Csv => {
             if let Some(table) = tables.first() {
                 render::write_csv(table, &mut *stdout).map_err(io)?;
@@ -610,6 +622,41 @@ fn show(date: Date) -> String {
 fn warn(warnings: &[silsila::Problem]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
+    }
+}
+
+/// The run's parameters, as the first sheet of a workbook shows them.
+fn parameters(facts: &Path, run: &RunArgs, model: &silsila::model::Model) -> Vec<(String, String)> {
+    vec![
+        ("facts".into(), facts.display().to_string()),
+        ("as_of".into(), show(model.as_of)),
+        ("recent_days".into(), run.recent.to_string()),
+        ("recent_since".into(), show(model.recent_since)),
+        ("silsila".into(), env!("CARGO_PKG_VERSION").into()),
+    ]
+}
+
+/// Writes the conclusions as a workbook at `path`, never over the facts.
+fn write_workbook(
+    path: &Path,
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+) -> Result<()> {
+    if same_file(path, &args.facts.facts) {
+        return Err(Error::Request(format!(
+            "--out {} is the facts workbook; silsila never writes to its inputs",
+            path.display()
+        )));
+    }
+    let parameters = parameters(&args.facts.facts, &args.run, model);
+    render::write_xlsx_file(&parameters, tables, path)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -9,10 +9,12 @@ pub mod escape;
 pub mod graph;
 pub mod proof;
 pub mod rules;
+mod xlsx;
 
 use std::fmt::Write;
 
 pub use csv_out::{write_csv, write_csv_file};
+pub use xlsx::write_xlsx_file;
 
 /// One cell of output.
 #[derive(Clone, Debug, PartialEq, Eq)]

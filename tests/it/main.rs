@@ -12,6 +12,7 @@
 
 mod cases;
 mod check;
+mod conclusions_xlsx;
 mod errors;
 mod explain;
 mod graph;
