@@ -41,6 +41,25 @@ enum Command {
     Generate(GenerateArgs),
     /// Draw the lineage or the links as a graph: DOT, Mermaid, SVG or GraphML.
     Graph(GraphArgs),
+    /// Export the facts and conclusions for other platforms: STIX 2.1.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The exchange format.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// A STIX 2.1 bundle (JSON), for OpenCTI and MISP.
+    Stix,
 }
 
 #[derive(Debug, clap::Args)]
@@ -267,7 +286,22 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
         Command::Graph(args) => graph(args, stdout),
+        Command::Export(args) => export(args, stdout),
     }
+}
+
+fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    drop(progress);
+    warn(&facts.warnings);
+    match args.format {
+        ExportFormat::Stix => print_json(&render::stix::bundle(&facts, checked, &model), stdout)?,
+    }
+    Ok(())
 }
 
 fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {

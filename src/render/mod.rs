@@ -9,6 +9,7 @@ pub mod escape;
 pub mod graph;
 pub mod proof;
 pub mod rules;
+pub mod stix;
 mod xlsx;
 
 use std::fmt::Write;

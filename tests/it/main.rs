@@ -20,5 +20,6 @@ mod order;
 mod output;
 mod properties;
 mod sheets;
+mod stix;
 mod support;
 mod workbook;
