@@ -43,6 +43,19 @@ enum Command {
     Graph(GraphArgs),
     /// Export the facts and conclusions for other platforms: STIX 2.1.
     Export(ExportArgs),
+    /// Write one self-contained HTML report to hand on.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -287,7 +300,44 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Generate(args) => generate(args),
         Command::Graph(args) => graph(args, stdout),
         Command::Export(args) => export(args, stdout),
+        Command::Report(args) => report(args),
     }
+}
+
+fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's proof");
+    let parameters = parameters(&args.facts.facts, &args.run, &model);
+    let run = format!(
+        "--as-of {}, --recent {} days (active since {})",
+        show(model.as_of),
+        args.run.recent,
+        show(model.recent_since)
+    );
+    let html = render::report::html(&facts, checked, &model, &parameters, run)?;
+    drop(progress);
+    warn(&facts.warnings);
+    if same_file(&args.out, &args.facts.facts)
+        || args.out.starts_with(&args.facts.facts) && args.facts.facts.is_dir()
+    {
+        return Err(Error::Request(format!(
+            "--out {} is in the facts; silsila never writes to its inputs",
+            args.out.display()
+        ))
+        .into());
+    }
+    let io = |source| Error::Io {
+        path: args.out.clone(),
+        source,
+    };
+    let temporary = args.out.with_extension("html.tmp");
+    std::fs::write(&temporary, html).map_err(io)?;
+    std::fs::rename(&temporary, &args.out).map_err(io)?;
+    Ok(())
 }
 
 fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {

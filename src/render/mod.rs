@@ -8,6 +8,7 @@ mod csv_out;
 pub mod escape;
 pub mod graph;
 pub mod proof;
+pub mod report;
 pub mod rules;
 pub mod stix;
 mod xlsx;

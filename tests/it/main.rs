@@ -19,6 +19,7 @@ mod graph;
 mod order;
 mod output;
 mod properties;
+mod report;
 mod sheets;
 mod stix;
 mod support;
