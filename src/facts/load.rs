@@ -351,6 +351,7 @@ impl Loader {
                     file: origin_file.clone(),
                     line: record.line,
                 },
+                notes: at.columns.notes.map_or("", |i| record.get(i)).into(),
             });
         }
         rows

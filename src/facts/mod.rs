@@ -100,6 +100,9 @@ pub struct Row {
     pub disputed_by: Vec<Symbol>,
     /// Where the row is.
     pub origin: Origin,
+    /// The analyst's `notes` cell (such as the quoted passage), empty when
+    /// there is none; shown in reports, never read by the rules.
+    pub notes: Box<str>,
 }
 
 /// The rows of one fact file.

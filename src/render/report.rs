@@ -1,7 +1,7 @@
 //! The report: one self-contained HTML file to hand on. The run's
 //! parameters, the lineage picture (inline SVG), each output relation as a
 //! table that sorts and filters, each conclusion expandable into its proof
-//! with sources, the sources list and the facts' warnings. Its style and
+//! with sources and the notes of the rows it rests on, the sources list and the facts' warnings. Its style and
 //! script are embedded, so it opens without a network, and it prints.
 //!
 //! A fragment such as `#filter=descends_from:Yusuf&open=descends_from:0`
@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
-use crate::explain::Explainer;
+use crate::explain::{Explainer, Proof};
 use crate::facts::Facts;
 use crate::model::Model;
 
@@ -38,6 +38,8 @@ details pre { white-space: pre-wrap; font-size: 0.78rem; background: #f7f7f7; pa
 .picture svg { max-width: 100%; height: auto; }
 .legend { font-size: 0.8rem; color: #555; }
 .count { color: #666; font-weight: normal; font-size: 0.9rem; }
+.notes { font-size: 0.8rem; margin: 0.2rem 0; padding-left: 1.2rem; }
+.notes .origin { font-family: ui-monospace, monospace; color: #555; }
 .warnings li { font-family: ui-monospace, monospace; font-size: 0.8rem; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -167,10 +169,8 @@ pub fn html(
     for (table, &index) in tables.iter().zip(&outputs) {
         let tuples = model.conclusions(rules, index);
         write_table(&mut out, table, |row| {
-            tuples
-                .get(row)
-                .and_then(|tuple| search.prove(index, tuple))
-                .map(|p| proof::text(&context, &p))
+            let proved = tuples.get(row).and_then(|t| search.prove(index, t))?;
+            Some((proof::text(&context, &proved), notes(facts, &proved)))
         });
     }
 
@@ -214,7 +214,42 @@ pub fn html(
     Ok(out)
 }
 
-fn write_table(out: &mut String, table: &Table, mut explain: impl FnMut(usize) -> Option<String>) {
+/// The rows a proof rests on that have notes, as (row, notes), in proof
+/// order and each once.
+fn notes(facts: &Facts, proof: &Proof) -> Vec<(String, String)> {
+    fn walk(facts: &Facts, proof: &Proof, out: &mut Vec<(String, String)>) {
+        match proof {
+            Proof::Fact { rows, .. } => {
+                for r in rows {
+                    let Some(row) = facts.tables.get(r.table).and_then(|t| t.rows.get(r.row))
+                    else {
+                        continue;
+                    };
+                    let entry = (row.origin.to_string(), row.notes.to_string());
+                    if !row.notes.is_empty() && !out.contains(&entry) {
+                        out.push(entry);
+                    }
+                }
+            }
+            Proof::Rule { premises, .. } => {
+                for premise in premises {
+                    walk(facts, premise, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(facts, proof, &mut out);
+    out
+}
+
+type Explanation = (String, Vec<(String, String)>);
+
+fn write_table(
+    out: &mut String,
+    table: &Table,
+    mut explain: impl FnMut(usize) -> Option<Explanation>,
+) {
     let id = format!("t-{}", table.name);
     let _ = writeln!(
         out,
@@ -248,12 +283,25 @@ fn write_table(out: &mut String, table: &Table, mut explain: impl FnMut(usize) -
             let _ = write!(out, "<td data-key=\"{0}\">{0}</td>", xml(text));
         }
         match explain(r) {
-            Some(tree) => {
+            Some((tree, notes)) => {
                 let _ = write!(
                     out,
-                    "<td><details id=\"{id}-why-{r}\"><summary>why</summary><pre>{}</pre></details></td>",
+                    "<td><details id=\"{id}-why-{r}\"><summary>why</summary><pre>{}</pre>",
                     xml(&tree)
                 );
+                if !notes.is_empty() {
+                    out.push_str("<ul class=\"notes\">");
+                    for (origin, note) in notes {
+                        let _ = write!(
+                            out,
+                            "<li><span class=\"origin\">{}</span> <q>{}</q></li>",
+                            xml(&origin),
+                            xml(&note)
+                        );
+                    }
+                    out.push_str("</ul>");
+                }
+                out.push_str("</details></td>");
             }
             None => out.push_str("<td></td>"),
         }

@@ -96,6 +96,12 @@ fn report_renders_tables_filter_explanation_and_picture_in_chromium() {
     let proof = open.split("</details>").next().unwrap();
     assert!(proof.contains("by rule current-descendant"), "{proof}");
     assert!(proof.contains("source tna-2022-11"), "{proof}");
+    // With the analyst's notes of the rows it rests on, quoted.
+    assert!(
+        proof.contains("<ul class=\"notes\"><li><span class=\"origin\">facts/"),
+        "{proof}"
+    );
+    assert!(proof.contains("<q>"), "{proof}");
     // The picture: an inline SVG with the lineage's groups.
     let picture = dom.split("<div class=\"picture\">").nth(1).unwrap();
     let picture = picture.split("</div>").next().unwrap();
