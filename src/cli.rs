@@ -734,7 +734,7 @@ fn write_workbook(
         )));
     }
     let parameters = parameters(&args.facts.facts, &args.run, model);
-    render::write_xlsx_file(&parameters, tables, path)
+    render::write_xlsx_file(&parameters, tables, model.as_of, path)
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -5,19 +5,23 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::{Cell, Table};
 use crate::error::{Error, Result};
+use crate::facts::Date;
 
 /// The widest a column gets, in characters; longer cells wrap off screen.
 const MAX_WIDTH: usize = 80;
 
 /// Writes `parameters` (name, value pairs) and `tables` to `path`,
-/// atomically: to a temporary file beside it, then renamed over it.
+/// atomically: to a temporary file beside it, then renamed over it. The
+/// workbook's creation time is `as_of` (its first day), never the clock, so
+/// the same run writes the same bytes.
 pub fn write_xlsx_file(
     parameters: &[(String, String)],
     tables: &[Table],
+    as_of: Date,
     path: &Path,
 ) -> Result<()> {
     let fail = |error: XlsxError| Error::Io {
@@ -25,6 +29,8 @@ pub fn write_xlsx_file(
         source: std::io::Error::other(error),
     };
     let mut workbook = Workbook::new();
+    let created = created(as_of).map_err(fail)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let text = Format::new().set_num_format("@");
     let header = Format::new().set_num_format("@").set_bold();
     let sheet = workbook.add_worksheet();
@@ -56,6 +62,17 @@ pub fn write_xlsx_file(
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Excel's dates start in 1900; an earlier or unknown as-of gives 1900-01-01.
+fn created(as_of: Date) -> std::result::Result<ExcelDateTime, XlsxError> {
+    let first = Date::from_day(as_of.first_day().max(Date::ymd(1900, 1, 1).first_day()));
+    let text = first.to_string();
+    let mut parts = text.split('-').map(|p| p.parse::<u16>().unwrap_or(1));
+    let year = parts.next().unwrap_or(1900);
+    let month = parts.next().unwrap_or(1) as u8;
+    let day = parts.next().unwrap_or(1) as u8;
+    ExcelDateTime::from_ymd(year, month, day)
 }
 
 fn fill(

@@ -93,6 +93,14 @@ fn workbook_matches_the_csv_output_sheet_for_sheet() {
     // What calamine does not read: each sheet's frozen header row,
     // autofilter and column widths, in the sheet XML itself.
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&book).unwrap()).unwrap();
+    // Created as of the run, not when it ran, so a run writes the same bytes.
+    let mut core = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+        .unwrap();
+    assert!(
+        core.contains(">2022-11-15T00:00:00Z</dcterms:created>"),
+        "{core}"
+    );
     for k in 1..=names.len() {
         let mut xml = String::new();
         std::io::Read::read_to_string(
