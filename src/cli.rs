@@ -39,6 +39,82 @@ enum Command {
     Check(CheckArgs),
     /// Write synthetic facts in the full schema, for benchmarks.
     Generate(GenerateArgs),
+    /// Draw the lineage or the links as a graph: DOT, Mermaid, SVG or GraphML.
+    Graph(GraphArgs),
+    /// Export the facts and conclusions for other platforms: STIX 2.1.
+    Export(ExportArgs),
+    /// Write one self-contained HTML report to hand on.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The exchange format.
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    /// A STIX 2.1 bundle (JSON), for OpenCTI and MISP.
+    Stix,
+}
+
+#[derive(Debug, clap::Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// The graph language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// What to draw.
+    #[arg(long, value_enum, default_value_t = GraphWhat::Lineage)]
+    what: GraphWhat,
+    /// Draw only the entities at most --depth edges from this one.
+    #[arg(long, value_name = "NAME")]
+    around: Option<String>,
+    /// How many edges from --around to go.
+    #[arg(long, value_name = "N", default_value_t = 2, requires = "around")]
+    depth: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart, for Markdown.
+    Mermaid,
+    /// SVG, laid out by silsila (no Graphviz needed).
+    Svg,
+    /// GraphML, for Gephi and yEd.
+    Graphml,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum GraphWhat {
+    /// Groups and the merger rows between them.
+    Lineage,
+    /// Stated links (friendly, hostile) and suspected links.
+    Links,
+    /// Both.
+    All,
 }
 
 #[derive(Debug, clap::Args)]
@@ -176,7 +252,8 @@ struct InferArgs {
     /// How to print the conclusions.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Write one CSV file per relation into this folder instead of printing.
+    /// Write one CSV file per relation into this folder instead of printing
+    /// (with --format xlsx: the workbook to write).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the wall time of each phase and the peak memory on stderr.
@@ -208,6 +285,8 @@ enum Format {
     Csv,
     /// One object keyed by relation name.
     Json,
+    /// An Excel workbook, one sheet per relation (needs --out FILE.xlsx).
+    Xlsx,
 }
 
 fn parse_date(text: &str) -> std::result::Result<Date, String> {
@@ -257,7 +336,89 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Rules(args) => list_rules(args, stdout),
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
+        Command::Graph(args) => graph(args, stdout),
+        Command::Export(args) => export(args, stdout),
+        Command::Report(args) => report(args),
     }
+}
+
+fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's proof");
+    let parameters = parameters(&args.facts.facts, &args.run, &model);
+    let run = format!(
+        "--as-of {}, --recent {} days (active since {})",
+        show(model.as_of),
+        args.run.recent,
+        show(model.recent_since)
+    );
+    let html = render::report::html(&facts, checked, &model, &parameters, run)?;
+    drop(progress);
+    warn(&facts.warnings);
+    if same_file(&args.out, &args.facts.facts)
+        || args.out.starts_with(&args.facts.facts) && args.facts.facts.is_dir()
+    {
+        return Err(Error::Request(format!(
+            "--out {} is in the facts; silsila never writes to its inputs",
+            args.out.display()
+        ))
+        .into());
+    }
+    let io = |source| Error::Io {
+        path: args.out.clone(),
+        source,
+    };
+    let temporary = args.out.with_extension("html.tmp");
+    std::fs::write(&temporary, html).map_err(io)?;
+    std::fs::rename(&temporary, &args.out).map_err(io)?;
+    Ok(())
+}
+
+fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    drop(progress);
+    warn(&facts.warnings);
+    match args.format {
+        ExportFormat::Stix => print_json(&render::stix::bundle(&facts, checked, &model), stdout)?,
+    }
+    Ok(())
+}
+
+fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    use render::graph;
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    drop(progress);
+    warn(&facts.warnings);
+    let request = graph::Request {
+        what: match args.what {
+            GraphWhat::Lineage => graph::What::Lineage,
+            GraphWhat::Links => graph::What::Links,
+            GraphWhat::All => graph::What::All,
+        },
+        around: args.around.as_deref(),
+        depth: args.depth,
+    };
+    let drawn = graph::build(&facts, checked, &model, &request)?;
+    let text = match args.format {
+        GraphFormat::Dot => graph::dot(&drawn),
+        GraphFormat::Mermaid => graph::mermaid(&drawn),
+        GraphFormat::Svg => graph::svg(&drawn),
+        GraphFormat::Graphml => graph::graphml(&drawn),
+    };
+    stdout.write_all(text.as_bytes()).map_err(stdout_error)?;
+    Ok(())
 }
 
 fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
@@ -549,6 +710,11 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             "--format csv prints one relation: name it, or use --out DIR for all".into(),
         ));
     }
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return Err(Failure::Usage(
+            "--format xlsx writes a workbook: name it with --out FILE.xlsx".into(),
+        ));
+    }
     let checked = rules::rules()?;
     let mut clock = Clock::new();
     let progress = args.facts.progress();
@@ -575,7 +741,9 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     progress.phase("writing");
     drop(progress);
     warn(&facts.warnings);
-    if let Some(dir) = &args.out {
+    if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
+        write_workbook(path, &args, &model, &tables)?;
+    } else if let Some(dir) = &args.out {
         write_out(dir, &args.facts.facts, &tables)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
@@ -616,6 +784,8 @@ fn print_tables(
             }
             print_json(&object.into(), stdout)?
         }
+        // Refused before the run without --out.
+        Format::Xlsx => {}
         Format::Csv => {
             if let Some(table) = tables.first() {
                 render::write_csv(table, &mut *stdout).map_err(io)?;
@@ -663,6 +833,41 @@ fn show(date: Date) -> String {
 fn warn(warnings: &[silsila::Problem]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
+    }
+}
+
+/// The run's parameters, as the first sheet of a workbook shows them.
+fn parameters(facts: &Path, run: &RunArgs, model: &silsila::model::Model) -> Vec<(String, String)> {
+    vec![
+        ("facts".into(), facts.display().to_string()),
+        ("as_of".into(), show(model.as_of)),
+        ("recent_days".into(), run.recent.to_string()),
+        ("recent_since".into(), show(model.recent_since)),
+        ("silsila".into(), env!("CARGO_PKG_VERSION").into()),
+    ]
+}
+
+/// Writes the conclusions as a workbook at `path`, never over the facts.
+fn write_workbook(
+    path: &Path,
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+) -> Result<()> {
+    if same_file(path, &args.facts.facts) {
+        return Err(Error::Request(format!(
+            "--out {} is the facts workbook; silsila never writes to its inputs",
+            path.display()
+        )));
+    }
+    let parameters = parameters(&args.facts.facts, &args.run, model);
+    render::write_xlsx_file(&parameters, tables, model.as_of, path)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -16,6 +16,8 @@ pub(crate) struct Columns {
     /// For each column of the file, in schema order, the index of its cell
     /// in the records, or `None` when the header lacks it.
     pub index: Vec<Option<usize>>,
+    /// The index of the analyst's `notes` cell, when the header has one.
+    pub notes: Option<usize>,
 }
 
 impl Columns {
@@ -42,10 +44,11 @@ impl Columns {
 pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Found>) -> Columns {
     let mut index: Vec<Option<usize>> = vec![None; file.columns.len()];
     if table.header_line == 0 {
-        return Columns { index };
+        return Columns { index, notes: None };
     }
     let line = table.header_line;
     let mut unknown = Vec::new();
+    let mut notes = None;
     for (position, cell) in table.header.iter().enumerate() {
         let name = cell.name.to_lowercase();
         if name.is_empty() {
@@ -71,7 +74,10 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
                     found.push(table.error(line, Some(position), None, message));
                 }
             },
-            None if name == "notes" || name.starts_with("x_") => {}
+            None if name == "notes" => {
+                notes = notes.or(Some(position));
+            }
+            None if name.starts_with("x_") => {}
             None => unknown.push((position, cell.name.as_str(), name)),
         }
     }
@@ -100,5 +106,5 @@ pub(crate) fn match_header(file: &FactFile, table: &RawTable, found: &mut Vec<Fo
             found.push(table.missing_column_error(message));
         }
     }
-    Columns { index }
+    Columns { index, notes }
 }

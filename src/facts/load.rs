@@ -363,12 +363,6 @@ impl Loader {
 
     fn relation_file(&mut self, at: &At<'_>) -> Vec<Row> {
         let origin_file: Arc<str> = at.table.file.as_str().into();
-        // The analyst's notes column, kept for explanations to quote.
-        let notes = at
-            .table
-            .header
-            .iter()
-            .position(|h| h.name.trim().eq_ignore_ascii_case("notes"));
         let graded = at
             .file
             .columns
@@ -410,7 +404,7 @@ impl Loader {
                 grade,
                 sources: parsed.sources,
                 disputed_by: parsed.disputed_by,
-                notes: notes.map(|i| record.get(i)).unwrap_or_default().into(),
+                notes: at.columns.notes.map_or("", |i| record.get(i)).into(),
                 origin: Origin {
                     file: origin_file.clone(),
                     line: record.line,

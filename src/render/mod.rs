@@ -1,15 +1,22 @@
-//! Output: conclusions as sorted tables, then as text, CSV or JSON.
+//! Output: conclusions as sorted tables, then as text, CSV or JSON; graphs
+//! of the lineage and links (`graph`).
 //!
 //! Rendering is separate from deriving: [`Table`] is plain strings, built
 //! once from the model, and each format only lays it out.
 
 mod csv_out;
+pub mod escape;
+pub mod graph;
 pub mod proof;
+pub mod report;
 pub mod rules;
+pub mod stix;
+mod xlsx;
 
 use std::fmt::Write;
 
 pub use csv_out::{write_csv, write_csv_file};
+pub use xlsx::write_xlsx_file;
 
 /// One cell of output.
 #[derive(Clone, Debug, PartialEq, Eq)]

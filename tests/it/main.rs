@@ -12,12 +12,16 @@
 
 mod cases;
 mod check;
+mod conclusions_xlsx;
 mod errors;
 mod explain;
+mod graph;
 mod order;
 mod output;
 mod properties;
+mod report;
 mod sheets;
 mod sources;
+mod stix;
 mod support;
 mod workbook;
