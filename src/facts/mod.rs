@@ -80,8 +80,14 @@ pub struct Source {
     pub date: Date,
     /// Where to find it.
     pub url: String,
-    /// How reliable the source is.
+    /// How reliable the source is: for a claimant, the claimant's own
+    /// reliability, never inherited from the article quoting it.
     pub reliability: Reliability,
+    /// The person or body quoted, empty for a whole article or report.
+    pub claimant: String,
+    /// The id of the article or report a claimant appears in, whose
+    /// publisher, title, date and url it inherits unless given.
+    pub part_of: Option<Symbol>,
     /// Where it is listed.
     pub origin: Origin,
 }

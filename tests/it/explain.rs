@@ -231,7 +231,7 @@ fn the_contested_intelligence_claim_shows_who_asserts_and_who_disputes() {
     let infer = silsila(&["infer", "--format", "csv", "suspected_link"]);
     assert!(
         infer.stdout.contains(
-            "Air Force Intelligence,IS cell in Jasim,organisation_tie,possible,tna-2022-11,np-2022-10;tna-2022-11\n"
+            "Air Force Intelligence,IS cell in Jasim,organisation_tie,possible,F3,tna-2022-11,np-2022-10;tna-2022-11\n"
         ),
         "{}",
         infer.stdout
