@@ -226,12 +226,20 @@ fn the_contested_intelligence_claim_shows_who_asserts_and_who_disputes() {
     let link = &proof["premises"][0]["premises"][0];
     assert_eq!(link["relation"], "links");
     assert_eq!(link["weakest"], true);
-    assert_eq!(link["rows"][0]["sources"][0]["id"], "np-2022-10");
-    assert_eq!(link["rows"][0]["disputed_by"][0]["id"], "tna-2022-11");
+    // The claimant who believes it, and the one who dismisses it, not
+    // the whole articles.
+    assert_eq!(
+        link["rows"][0]["sources"][0]["id"],
+        "np-2022-10/committee-member"
+    );
+    assert_eq!(
+        link["rows"][0]["disputed_by"][0]["id"],
+        "tna-2022-11/tamimi"
+    );
     let infer = silsila(&["infer", "--format", "csv", "suspected_link"]);
     assert!(
         infer.stdout.contains(
-            "Air Force Intelligence,IS cell in Jasim,organisation_tie,possible,F3,tna-2022-11,np-2022-10;tna-2022-11\n"
+            "Air Force Intelligence,IS cell in Jasim,organisation_tie,possible,F3,tna-2022-11/tamimi,np-2022-10;np-2022-10/committee-member;tna-2022-11/tamimi\n"
         ),
         "{}",
         infer.stdout
