@@ -1,7 +1,7 @@
 //! Conclusions as printable tables, and finding the conclusions a user
 //! names on the command line.
 //!
-//! Every printed row carries its confidence, the sources its shown proof
+//! Every printed row carries its confidence, its Admiralty grade, the sources its shown proof
 //! rests on, and, when every derivation rests on a contested row, the
 //! sources that dispute it.
 
@@ -12,12 +12,12 @@ use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::error::{Error, Result};
 use crate::explain::{provenance, Explainer, Proof};
-use crate::facts::{Date, Facts, Symbol, Value};
+use crate::facts::{Date, Facts, Reliability, Symbol, Value};
 use crate::model::{Model, Tuple};
 use crate::render::{Cell, Table};
 
 /// The columns every conclusion has after its relation's own.
-pub const EXTRA_COLUMNS: [&str; 3] = ["confidence", "contested", "sources"];
+pub const EXTRA_COLUMNS: [&str; 4] = ["confidence", "grade", "contested", "sources"];
 
 /// The cell for one value.
 pub fn cell(facts: &Facts, value: Value) -> Cell {
@@ -125,9 +125,28 @@ fn row(facts: &Facts, tuple: &Tuple, proof: Option<&Proof>) -> Vec<Cell> {
     let mut cells: Vec<Cell> = tuple.values.iter().map(|&v| cell(facts, v)).collect();
     cells.push(Cell::Text(tuple.grade.confidence.word().to_string()));
     let provenance = proof.map(|p| provenance(facts, p)).unwrap_or_default();
+    cells.push(Cell::Text(admiralty(facts, &provenance.sources, tuple)));
     cells.push(Cell::List(ids(facts, &provenance.disputed_by)));
     cells.push(Cell::List(ids(facts, &provenance.sources)));
     cells
+}
+
+/// The Admiralty grade of a conclusion, such as `F3`: the weakest
+/// reliability among `sources` (those of its shown proof; F, cannot be
+/// judged, when there are none) and the credibility digit of its own
+/// confidence. The two stay apart: reliability never changes confidence.
+pub fn admiralty(facts: &Facts, sources: &[Symbol], tuple: &Tuple) -> String {
+    let reliability = sources
+        .iter()
+        .filter_map(|&id| facts.source(id))
+        .map(|s| s.reliability)
+        .max()
+        .unwrap_or(Reliability::F);
+    format!(
+        "{}{}",
+        reliability.letter(),
+        tuple.grade.confidence.admiralty_digit()
+    )
 }
 
 /// The printed conclusions of `relation` whose leading columns equal

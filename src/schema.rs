@@ -145,6 +145,8 @@ pub const FILES: &[FactFile] = &[
             col("date", Date, false),
             col("url", Text, false),
             col("reliability", Reliability, false),
+            col("claimant", Text, false),
+            col("part_of", Text, false),
         ],
         begins: None,
     },

@@ -266,6 +266,8 @@ impl Loader {
 
     fn sources_file(&mut self, at: &At<'_>) {
         let origin_file: Arc<str> = at.table.file.as_str().into();
+        let first = self.sources.len();
+        let mut parents: Vec<(&RawRecord, &str)> = Vec::new();
         for record in &at.table.records {
             let parsed = self.parse(at, record);
             let id_text = at.columns.named(at.file, record, "id");
@@ -296,11 +298,111 @@ impl Loader {
                 date,
                 url: text("url"),
                 reliability: parsed.reliability,
+                claimant: text("claimant"),
+                part_of: None,
                 origin: Origin {
                     file: origin_file.clone(),
                     line: record.line,
                 },
             });
+            parents.push((record, at.columns.named(at.file, record, "part_of")));
+        }
+        self.part_of(at, first, &parents);
+    }
+
+    /// Checks each `part_of` of the sources listed from `first` on (in
+    /// `parents`, by record) against the ids listed, reporting unknown ids
+    /// and cycles, and lets each claimant inherit the publisher, title,
+    /// date and url it does not give from the source it is part of.
+    fn part_of(&mut self, at: &At<'_>, first: usize, parents: &[(&RawRecord, &str)]) {
+        let index: FxHashMap<Symbol, usize> = self
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, i))
+            .collect();
+        for (offset, &(record, text)) in parents.iter().enumerate() {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let parent = self.word(text);
+            if index.contains_key(&parent) {
+                self.sources[first + offset].part_of = Some(parent);
+            } else {
+                let hint = self.source_hint(text);
+                let message = format!("unknown source {text:?}{hint}");
+                self.push(at.rank, at.error(record, "part_of", message));
+            }
+        }
+        // Follow each chain upward; one that comes back to a source it has
+        // passed is a cycle, reported once, on its first line.
+        let mut in_cycle = vec![false; self.sources.len()];
+        for start in first..self.sources.len() {
+            let mut seen = vec![start];
+            let mut at_source = start;
+            while let Some(next) = self.sources[at_source].part_of.and_then(|p| index.get(&p)) {
+                if let Some(position) = seen.iter().position(|&s| s == *next) {
+                    let cycle = &seen[position..];
+                    if cycle.iter().all(|&s| !in_cycle[s]) {
+                        for &s in cycle {
+                            in_cycle[s] = true;
+                        }
+                        let mut lines: Vec<u32> =
+                            cycle.iter().map(|&s| self.sources[s].origin.line).collect();
+                        lines.sort_unstable();
+                        let chain: Vec<String> = cycle
+                            .iter()
+                            .chain(cycle.first())
+                            .map(|&s| format!("{:?}", self.names.resolve(self.sources[s].id)))
+                            .collect();
+                        let message = format!(
+                            "the part_of references on {} form a cycle: {}",
+                            lines_list(at.table, &lines),
+                            chain.join(" → ")
+                        );
+                        let line = self.sources[cycle[0]].origin.line;
+                        let column = at
+                            .file
+                            .columns
+                            .iter()
+                            .position(|c| c.name == "part_of")
+                            .and_then(|c| at.columns.index.get(c).copied().flatten());
+                        let found = at.table.error(line, column, Some("part_of"), message);
+                        self.push(at.rank, found);
+                    }
+                    break;
+                }
+                seen.push(*next);
+                at_source = *next;
+            }
+        }
+        for (i, cyclic) in in_cycle.iter().enumerate() {
+            if *cyclic {
+                self.sources[i].part_of = None;
+            }
+        }
+        // Inherit from the nearest ancestor that gives each field; chains
+        // are acyclic now, so every walk ends.
+        for i in first..self.sources.len() {
+            let mut ancestor = self.sources[i].part_of.and_then(|p| index.get(&p).copied());
+            while let Some(a) = ancestor {
+                let parent = self.sources[a].clone();
+                let source = &mut self.sources[i];
+                for (mine, theirs) in [
+                    (&mut source.publisher, &parent.publisher),
+                    (&mut source.title, &parent.title),
+                    (&mut source.url, &parent.url),
+                ] {
+                    if mine.is_empty() {
+                        mine.clone_from(theirs);
+                    }
+                }
+                if !source.date.is_known() {
+                    source.date = parent.date;
+                }
+                ancestor = parent.part_of.and_then(|p| index.get(&p).copied());
+            }
         }
     }
 
@@ -662,6 +764,9 @@ impl Loader {
         let renumber = |symbol: &mut Symbol| *symbol = remap[symbol.0 as usize];
         for source in &mut self.sources {
             renumber(&mut source.id);
+            if let Some(parent) = &mut source.part_of {
+                renumber(parent);
+            }
         }
         for row in self.tables.iter_mut().flat_map(|t| t.rows.iter_mut()) {
             for value in &mut row.values {
@@ -1105,6 +1210,53 @@ bbc-2021,BBC,Profile,2021,,
                 "facts/sources.csv:3: column \"reliability\": \"G\" is not a reliability; write a letter from A (completely reliable) to F (cannot be judged)",
                 "facts/links.csv:2: column \"confidence\": \"likely\" is not a confidence; write confirmed, probable, possible, doubtful, improbable, or an Admiralty digit 1–5",
                 "facts/links.csv:3: column \"confidence\": \"6\" is not a confidence; write confirmed, probable, possible, doubtful, improbable, or an Admiralty digit 1–5",
+            ],
+        );
+    }
+
+    #[test]
+    fn claimants_inherit_from_their_article_but_keep_their_own_reliability() {
+        let sources = "id,publisher,title,date,url,reliability,claimant,part_of\n\
+                       art,The Paper,A story,2022-11,https://x.example,C,,\n\
+                       art/expert,,,,,B,An Expert,art\n\
+                       art/expert/quoted,Other,,2021,,,A prisoner,art/expert\n";
+        let (facts, _) = load_files(&[("sources.csv", sources)]);
+        let facts = facts.unwrap();
+        let [art, expert, quoted] = &facts.sources[..] else {
+            panic!("three sources expected: {:?}", facts.sources);
+        };
+        assert_eq!(art.part_of, None);
+        assert_eq!(expert.part_of, Some(art.id));
+        assert_eq!(expert.claimant, "An Expert");
+        assert_eq!(expert.publisher, "The Paper");
+        assert_eq!(expert.title, "A story");
+        assert_eq!(expert.date.to_string(), "2022-11");
+        assert_eq!(expert.url, "https://x.example");
+        assert_eq!(expert.reliability, Reliability::B);
+        // Through two levels, and what a claimant gives is kept.
+        assert_eq!(quoted.publisher, "Other");
+        assert_eq!(quoted.title, "A story");
+        assert_eq!(quoted.date.to_string(), "2021");
+        assert_eq!(quoted.reliability, Reliability::F);
+    }
+
+    #[test]
+    fn reports_unknown_and_cyclic_part_of() {
+        check(
+            &[(
+                "sources.csv",
+                "id,claimant,part_of\n\
+                 tna-2022-11,,\n\
+                 tna/askara,Al-Askara,tna-2022-1\n\
+                 a,,b\n\
+                 b,,c\n\
+                 c,,a\n\
+                 d,,d\n",
+            )],
+            &[
+                "facts/sources.csv:3: column \"part_of\": unknown source \"tna-2022-1\"; did you mean \"tna-2022-11\"?",
+                "facts/sources.csv:4: column \"part_of\": the part_of references on lines 4, 5 and 6 form a cycle: \"a\" → \"b\" → \"c\" → \"a\"",
+                "facts/sources.csv:7: column \"part_of\": the part_of references on line 7 form a cycle: \"d\" → \"d\"",
             ],
         );
     }

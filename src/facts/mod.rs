@@ -81,8 +81,14 @@ pub struct Source {
     pub date: Date,
     /// Where to find it.
     pub url: String,
-    /// How reliable the source is.
+    /// How reliable the source is: for a claimant, the claimant's own
+    /// reliability, never inherited from the article quoting it.
     pub reliability: Reliability,
+    /// The person or body quoted, empty for a whole article or report.
+    pub claimant: String,
+    /// The id of the article or report a claimant appears in, whose
+    /// publisher, title, date and url it inherits unless given.
+    pub part_of: Option<Symbol>,
     /// Where it is listed.
     pub origin: Origin,
 }
@@ -290,7 +296,8 @@ pub struct SourceFilter {
     /// Only sources published by this date (`--known-by`); a source with no
     /// date is not known to have been published by then, so it is left out.
     pub known_by: Option<Date>,
-    /// Source ids to leave out (`--without-source`), as typed.
+    /// Source ids to leave out (`--without-source`), as typed, with the
+    /// claimants that are part of them.
     pub without: Vec<String>,
     /// Only sources at least this reliable (`--min-reliability`).
     pub min_reliability: Option<Reliability>,
@@ -331,10 +338,22 @@ impl Facts {
                 }
             }
         }
+        // Leaving an article out leaves out the claimants quoted in it.
+        let within_excluded = |source: &Source| {
+            let mut at = Some(source.id);
+            for _ in 0..=self.sources.len() {
+                let Some(id) = at else { return false };
+                if excluded.contains(&id) {
+                    return true;
+                }
+                at = self.source(id).and_then(|s| s.part_of);
+            }
+            false
+        };
         let admitted: rustc_hash::FxHashSet<Symbol> = self
             .sources
             .iter()
-            .filter(|s| !excluded.contains(&s.id))
+            .filter(|s| !within_excluded(s))
             .filter(|s| match filter.known_by {
                 Some(by) => s.date.is_known() && s.date.first_day() <= by.last_day(),
                 None => true,

@@ -17,7 +17,16 @@ use crate::schema::{self, FactFile};
 const COLUMNS: &[(&str, &[&str])] = &[
     (
         "sources",
-        &["id", "publisher", "title", "date", "url", "reliability"],
+        &[
+            "id",
+            "publisher",
+            "title",
+            "date",
+            "url",
+            "reliability",
+            "claimant",
+            "part_of",
+        ],
     ),
     ("aliases", &["alias", "name"]),
     // Written with its header only: the shipped vocabulary covers every

@@ -144,7 +144,8 @@ impl Sources {
                 80..=89 => shift(letter, 1).to_string(),
                 _ => String::new(),
             };
-            sheet.row(&[&id, publisher, &title, &date, &url, &reliability])?;
+            // Generated sources are whole reports: no claimant, part of none.
+            sheet.row(&[&id, publisher, &title, &date, &url, &reliability, "", ""])?;
         }
         Ok(())
     }

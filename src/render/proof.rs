@@ -123,6 +123,9 @@ fn source_text(facts: &Facts, id: Symbol) -> String {
         None => name.to_string(),
         Some(source) => {
             let mut parts = vec![];
+            if !source.claimant.is_empty() {
+                parts.push(source.claimant.clone());
+            }
             for part in [&source.publisher, &source.title] {
                 if !part.is_empty() {
                     parts.push(format!("{part:?}"));
@@ -130,6 +133,9 @@ fn source_text(facts: &Facts, id: Symbol) -> String {
             }
             if source.date.is_known() {
                 parts.push(source.date.to_string());
+            }
+            if !source.url.is_empty() {
+                parts.push(source.url.clone());
             }
             parts.push(format!("reliability {}", source.reliability.describe()));
             format!("{name}: {}", parts.join(", "))
@@ -431,6 +437,7 @@ fn source_json(facts: &Facts, id: Symbol) -> Json {
         None => json!({ "id": facts.names.resolve(id) }),
         Some(source) => json!({
             "id": facts.names.resolve(id),
+            "claimant": source.claimant,
             "publisher": source.publisher,
             "title": source.title,
             "date": source.date.is_known().then(|| source.date.to_string()),

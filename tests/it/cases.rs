@@ -119,7 +119,9 @@ fn check_expectations(name: &str, folder: &Path) {
                 let fields = row.as_object().unwrap();
                 let values: Vec<String> = fields
                     .iter()
-                    .filter(|(k, _)| !["confidence", "contested", "sources"].contains(&k.as_str()))
+                    .filter(|(k, _)| {
+                        !["confidence", "grade", "contested", "sources"].contains(&k.as_str())
+                    })
                     .map(|(_, v)| v.as_str().unwrap_or("").to_string())
                     .collect();
                 format!(

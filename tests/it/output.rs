@@ -92,10 +92,10 @@ fn formula_like_names_are_neutralised_and_quoted() {
     // RFC 4180: a field with a quote or a comma is quoted, quotes doubled.
     assert_eq!(
         run.stdout,
-        "group,ancestor,confidence,contested,sources\n\
-         '+SUM(1),\"'=HYPERLINK(\"\"http://x\"\")\",probable,,s1\n\
-         '-x,'@x,probable,,s1\n\
-         Eighth Division,\"Southern Front, Daraa\",probable,,s1\n"
+        "group,ancestor,confidence,grade,contested,sources\n\
+         '+SUM(1),\"'=HYPERLINK(\"\"http://x\"\")\",probable,F2,,s1\n\
+         '-x,'@x,probable,F2,,s1\n\
+         Eighth Division,\"Southern Front, Daraa\",probable,F2,,s1\n"
     );
     // And a CSV reader gets the names back, each behind its one quote.
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
@@ -110,5 +110,42 @@ fn formula_like_names_are_neutralised_and_quoted() {
             ["'-x", "'@x"],
             ["Eighth Division", "Southern Front, Daraa"],
         ]
+    );
+}
+
+#[test]
+fn grade_joins_the_weakest_claimant_letter_to_the_confidence_digit() {
+    let facts = Scratch::new("grade");
+    facts
+        .write(
+            "sources.csv",
+            "id,publisher,reliability,claimant,part_of\n\
+             art,The Paper,A,,\n\
+             art/expert,,B,An Expert,art\n\
+             art/anonymous,,D,A faction leader,art\n",
+        )
+        .write(
+            "mergers.csv",
+            "from,into,source,confidence\n\
+             A,B,art/expert,possible\n\
+             B,C,art/anonymous,confirmed\n",
+        );
+    let run = silsila(&[
+        "infer",
+        "--facts",
+        facts.path(),
+        "--format",
+        "csv",
+        "descends_from",
+    ]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    // C from A rests on both claimants: the anonymous one's D, and the
+    // possible row's 3; the article's own A plays no part.
+    assert_eq!(
+        run.stdout,
+        "group,ancestor,confidence,grade,contested,sources\n\
+         B,A,possible,B3,,art/expert\n\
+         C,A,possible,D3,,art/anonymous;art/expert\n\
+         C,B,confirmed,D1,,art/anonymous\n"
     );
 }

@@ -25,20 +25,15 @@ fn cited(args: &[&str]) -> (Vec<String>, serde_json::Map<String, serde_json::Val
 fn known_by_leaves_out_what_was_published_later() {
     // The North Press article is of 2022-10, The New Arab's of 2022-11.
     let (ids, json) = cited(&["--known-by", "2022-10-31"]);
-    assert_eq!(ids, ["np-2022-10"]);
+    assert!(!ids.is_empty());
+    assert!(ids.iter().all(|id| id.starts_with("np-2022-10")), "{ids:?}");
     let links: Vec<(&str, &str)> = json["suspected_link"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| (r["a"].as_str().unwrap(), r["b"].as_str().unwrap()))
         .collect();
-    assert_eq!(
-        links,
-        [
-            ("Eighth Division", "Residents of Jasim"),
-            ("Fifth Corps", "Local armed groups of Jasim")
-        ]
-    );
+    assert_eq!(links, [("Fifth Corps", "Local armed groups of Jasim")]);
     // Judged as of the date asked, not the latest date in the facts.
     let table = silsila(&["infer", "--known-by", "2022-10-31", "descends_from"]);
     assert!(
@@ -47,13 +42,21 @@ fn known_by_leaves_out_what_was_published_later() {
         table.stdout
     );
     let (all, _) = cited(&[]);
-    assert_eq!(all, ["np-2022-10", "tna-2022-11"]);
+    assert!(
+        all.iter().any(|id| id.starts_with("tna-2022-11")),
+        "{all:?}"
+    );
 }
 
 #[test]
 fn without_a_source_the_conclusions_resting_only_on_it_drop_out() {
+    // Leaving the article out leaves out the claimants it quotes.
     let (ids, json) = cited(&["--without-source", "np-2022-10"]);
-    assert_eq!(ids, ["tna-2022-11"]);
+    assert!(!ids.is_empty());
+    assert!(
+        ids.iter().all(|id| id.starts_with("tna-2022-11")),
+        "{ids:?}"
+    );
     let (_, all) = cited(&[]);
     let count = |json: &serde_json::Map<String, serde_json::Value>| {
         json["suspected_link"].as_array().unwrap().len()
@@ -69,12 +72,19 @@ fn without_a_source_the_conclusions_resting_only_on_it_drop_out() {
 
 #[test]
 fn min_reliability_keeps_only_sources_that_reliable() {
-    // Both seed articles are rated F (cannot be judged).
+    // No seed source is rated above C (the named experts The New Arab
+    // quotes); the articles themselves are F (cannot be judged).
     let (ids, json) = cited(&["--min-reliability", "B"]);
     assert!(ids.is_empty(), "{ids:?}");
     assert!(json["descends_from"].as_array().unwrap().is_empty());
+    let (ids, _) = cited(&["--min-reliability", "C"]);
+    assert!(!ids.is_empty());
+    assert!(
+        ids.iter().all(|id| id.contains('/')),
+        "only claimants: {ids:?}"
+    );
     let (ids, _) = cited(&["--min-reliability", "F"]);
-    assert_eq!(ids, ["np-2022-10", "tna-2022-11"]);
+    assert_eq!(ids, cited(&[]).0);
     let run = silsila(&["infer", "--min-reliability", "Z"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
 }

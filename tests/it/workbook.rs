@@ -211,6 +211,37 @@ fn a_bad_date_names_the_workbook_sheet_and_cell() {
 }
 
 #[test]
+fn a_bad_part_of_names_the_sources_sheet_cell() {
+    let scratch = Scratch::new("workbook-part-of");
+    let book = scratch.0.join("book.xlsx");
+    write_xlsx(
+        &[Sheet {
+            name: "sources".into(),
+            rows: vec![
+                texts(&["id", "claimant", "part_of"]),
+                texts(&["tna-2022-11", "", ""]),
+                texts(&["tna/askara", "Al-Askara", "tna-2022-1"]),
+                texts(&["a", "", "a"]),
+            ],
+        }],
+        &book,
+    );
+    let book = book.to_str().unwrap();
+    let run = silsila(&["check", "--facts", book]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "error: {book}[sources]!C3: column \"part_of\": unknown source \"tna-2022-1\"; did you \
+             mean \"tna-2022-11\"?\n\
+             error: {book}[sources]!C4: column \"part_of\": the part_of references on row 4 form \
+             a cycle: \"a\" → \"a\"\n\
+             {book}: 2 errors, no warnings\n"
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
 fn check_names_the_cell_of_every_problem_in_a_workbook() {
     let scratch = Scratch::new("workbook-check");
     let path = scratch.0.join("book.xlsx");
