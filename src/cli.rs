@@ -138,7 +138,8 @@ struct InferArgs {
     /// How to print the conclusions.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Write one CSV file per relation into this folder instead of printing.
+    /// Write one file per relation (CSV, or JSON with --format json) into
+    /// this folder instead of printing.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the wall time of each phase and the peak memory on stderr.
@@ -157,9 +158,12 @@ struct GenerateArgs {
     /// The random seed; the same scale and seed give the same files.
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     seed: u64,
-    /// The folder to write the facts into.
+    /// The folder to write the facts into; it must be empty.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Write into a folder that is not empty, replacing fact files there.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -227,7 +231,14 @@ fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
         scale: args.scale,
         seed: args.seed,
     };
-    let summary = silsila::generate::generate(&options, &args.out)?;
+    if !(1..=silsila::generate::MAX_SCALE).contains(&args.scale) {
+        return Err(Failure::Usage(format!(
+            "--scale must be from 1 to {}, not {}",
+            silsila::generate::MAX_SCALE,
+            args.scale
+        )));
+    }
+    let summary = silsila::generate::generate(&options, &args.out, args.force)?;
     let rows: u64 = summary.files.iter().map(|(_, rows)| rows).sum();
     eprintln!(
         "wrote {rows} rows ({:.1} MB) to {}",
@@ -483,7 +494,13 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     drop(progress);
     warn(&facts.warnings);
     if let Some(dir) = &args.out {
-        write_out(dir, &args.facts.facts, &tables)?;
+        let every: Vec<&str> = checked
+            .relations
+            .iter()
+            .filter(|r| r.kind == DeclKind::Output)
+            .map(|r| r.name.as_str())
+            .collect();
+        write_out(dir, &args.facts.facts, args.format, &every, &tables)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
     }
@@ -539,26 +556,52 @@ fn warn(warnings: &[silsila::Problem]) {
     }
 }
 
-/// Writes one CSV per relation into `dir`, never into the facts folder.
-fn write_out(dir: &Path, facts: &Path, tables: &[render::Table]) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
+/// Writes one file per relation into `dir` (`NAME.json` with `--format
+/// json`, `NAME.csv` otherwise), never into the facts folder, and removes
+/// the outputs of earlier runs that this one does not replace, so the
+/// folder holds one consistent set.
+fn write_out(
+    dir: &Path,
+    facts: &Path,
+    format: Format,
+    every: &[&str],
+    tables: &[render::Table],
+) -> Result<()> {
+    let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
+    let extension = if format == Format::Json {
+        "json"
+    } else {
+        "csv"
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same(dir, facts) {
-        return Err(Error::Request(format!(
-            "--out {} is the facts folder; silsila never writes to its inputs",
-            dir.display()
-        )));
-    }
+    let mut written = Vec::new();
     for table in tables {
-        let path = dir.join(format!("{}.csv", table.name));
-        render::write_csv_file(table, &path)?;
+        let name = format!("{}.{extension}", table.name);
+        let (path, file) = folder.create(&name)?;
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut buffered = std::io::BufWriter::new(file);
+        if format == Format::Json {
+            let value = render::json(std::slice::from_ref(table));
+            let rows = value.get(&table.name).cloned().unwrap_or_default();
+            serde_json::to_writer_pretty(&mut buffered, &rows)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            buffered.write_all(b"\n").map_err(io)?;
+        } else {
+            render::write_csv(table, &mut buffered).map_err(io)?;
+        }
+        buffered
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        written.push(name);
     }
-    Ok(())
+    let stale: Vec<String> = every
+        .iter()
+        .flat_map(|name| [format!("{name}.csv"), format!("{name}.json")])
+        .filter(|name| !written.contains(name))
+        .collect();
+    folder.commit(&stale)
 }

@@ -9,7 +9,7 @@ pub mod rules;
 
 use std::fmt::Write;
 
-pub use csv_out::{write_csv, write_csv_file};
+pub use csv_out::write_csv;
 
 /// One cell of output.
 #[derive(Clone, Debug, PartialEq, Eq)]

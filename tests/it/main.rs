@@ -15,6 +15,7 @@ mod check;
 mod errors;
 mod explain;
 mod order;
+mod out_dir;
 mod output;
 mod properties;
 mod sheets;
