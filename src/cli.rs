@@ -240,11 +240,11 @@ fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
     }
     let summary = silsila::generate::generate(&options, &args.out, args.force)?;
     let rows: u64 = summary.files.iter().map(|(_, rows)| rows).sum();
-    eprintln!(
+    say(&format!(
         "wrote {rows} rows ({:.1} MB) to {}",
         summary.bytes as f64 / 1e6,
         args.out.display()
-    );
+    ))?;
     Ok(())
 }
 
@@ -421,7 +421,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     progress.phase("finding proofs");
     let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values);
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     let proofs = proofs?;
     let context = render::proof::Context {
         facts: &facts,
@@ -492,7 +492,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     clock.lap("conclude");
     progress.phase("writing");
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     if let Some(dir) = &args.out {
         let every: Vec<&str> = checked
             .relations
@@ -506,7 +506,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     }
     clock.lap("write");
     if args.timings {
-        eprintln!("{}", clock.report());
+        say(&clock.report())?;
     }
     Ok(())
 }
@@ -550,10 +550,23 @@ fn show(date: Date) -> String {
 }
 
 /// Prints warnings about the facts to stderr.
-fn warn(warnings: &[silsila::Problem]) {
+fn warn(warnings: &[silsila::Problem]) -> Result<()> {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        say(&format!("warning: {warning}"))?;
     }
+    Ok(())
+}
+
+/// Writes one line to stderr; a stderr that cannot be written (full, or
+/// closed) is an I/O error like any other, never a panic.
+pub fn say(line: &str) -> Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    writeln!(stderr, "{line}")
+        .and_then(|()| stderr.flush())
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("<stderr>"),
+            source,
+        })
 }
 
 /// Writes one file per relation into `dir` (`NAME.json` with `--format

@@ -87,10 +87,7 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
     let Some(kind) = Kind::of(path) else {
         return Err(cannot(format!("only {EXTENSIONS} files are workbooks")));
     };
-    let bytes = fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_limited(path).map_err(cannot)?;
     if bytes.is_empty() {
         return Err(cannot("the file is empty".into()));
     }
@@ -118,6 +115,45 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
             Err(cannot(format!("the reader failed on it: {what:?}")))
         }
     }
+}
+
+/// The largest workbook file read, in bytes: a spreadsheet of a million
+/// rows of facts is far smaller, and a larger file is more likely a zip
+/// bomb or the wrong file than facts.
+pub const MAX_WORKBOOK_BYTES: u64 = 256 << 20;
+
+/// Reads the workbook file, which must be a regular file (a FIFO or
+/// `/dev/zero` would hang or grow without bound) of at most
+/// [`MAX_WORKBOOK_BYTES`].
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |source: std::io::Error| format!("cannot read the file: {source}");
+    let metadata = fs::metadata(path).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(super::folder::not_regular(&metadata));
+    }
+    let file = fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(super::folder::not_regular(&metadata));
+    }
+    let too_large = || {
+        format!(
+            "the file is larger than {} MiB, the most silsila reads as a workbook",
+            MAX_WORKBOOK_BYTES >> 20
+        )
+    };
+    if metadata.len() > MAX_WORKBOOK_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_WORKBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Opens the workbook named `name` and reads its fact sheets; an error is

@@ -14,6 +14,7 @@ mod cases;
 mod check;
 mod errors;
 mod explain;
+mod hostile;
 mod order;
 mod out_dir;
 mod output;
