@@ -226,13 +226,13 @@ fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
             continue;
         };
         let file = format!("{name}[{}]", sheet.trim());
-        *slot = Some(match workbook.worksheet_range(&sheet) {
-            Ok(range) => {
-                let (table, problems) = table(file, &range);
+        *slot = Some(match sheet_cells(&mut workbook, &sheet) {
+            Ok(cells) => {
+                let (table, problems) = table_of_cells(file, &cells);
                 ReadFile { table, problems }
             }
-            Err(error) => {
-                let message = format!("cannot read the sheet: {}", tidy(&error.to_string()));
+            Err(message) => {
+                let message = format!("cannot read the sheet: {message}");
                 let problem = Found::whole(Problem::error(&file, None, None, message));
                 ReadFile {
                     table: RawTable::empty(file, Addressing::Cells),
@@ -259,20 +259,137 @@ fn tidy(message: &str) -> String {
     }
 }
 
+/// The most cells with anything in them read from one sheet.
+pub const MAX_CELLS: usize = 10_000_000;
+/// A spreadsheet's own last row and column (XFD1048576).
+const MAX_ROWS: u32 = 1_048_576;
+const MAX_COLUMNS: u32 = 16_384;
+
+/// A sheet's non-empty cells by (row, column) from 0, in row order: memory
+/// follows the cells present, never the span between the first and last.
+type Cells = Vec<((u32, u32), Data)>;
+
+/// Adds one cell, refusing a cell past a spreadsheet's last row or column
+/// and a sheet past [`MAX_CELLS`].
+fn push_cell(cells: &mut Cells, (row, column): (u32, u32), data: Data) -> Result<(), String> {
+    if data == Data::Empty {
+        return Ok(());
+    }
+    if row >= MAX_ROWS || column >= MAX_COLUMNS {
+        return Err(format!(
+            "a cell lies past a spreadsheet's last row (1,048,576) or column (16,384, XFD): row {}, column {}",
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        ));
+    }
+    if cells.len() >= MAX_CELLS {
+        return Err(format!(
+            "the sheet holds more than {MAX_CELLS} cells, the most silsila reads from one sheet"
+        ));
+    }
+    cells.push(((row, column), data));
+    Ok(())
+}
+
+/// Reads one sheet's cells. `.xlsx` and `.xlsb` sheets are streamed cell by
+/// cell; calamine reads `.xls` and `.ods` sheets only as whole ranges.
+fn sheet_cells<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Sheets<R>,
+    sheet: &str,
+) -> Result<Cells, String> {
+    let mut cells = Cells::new();
+    let error = |e: &dyn std::fmt::Display| tidy(&e.to_string());
+    match workbook {
+        Sheets::Xlsx(book) => {
+            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }
+        Sheets::Xlsb(book) => {
+            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }
+        _ => {
+            let range = workbook.worksheet_range(sheet).map_err(|e| error(&e))?;
+            cells = cells_of_range(&range)?;
+        }
+    }
+    // Streamed cells come in row order, and within a row by column.
+    cells.sort_by_key(|(position, _)| *position);
+    Ok(cells)
+}
+
+/// The non-empty cells of a range.
+fn cells_of_range(range: &Range<Data>) -> Result<Cells, String> {
+    let mut cells = Cells::new();
+    let (row0, column0) = range.start().unwrap_or_default();
+    for (row, column, data) in range.used_cells() {
+        push_cell(
+            &mut cells,
+            (row0 + row as u32, column0 + column as u32),
+            data.clone(),
+        )?;
+    }
+    Ok(cells)
+}
+
+/// Reads one sheet's cells, reported as `file`, into a table, one row at
+/// a time, as wide as the header (or the row's own last cell).
+fn table_of_cells(file: String, cells: &Cells) -> (RawTable, Vec<Found>) {
+    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let rows = cells.chunk_by(|a, b| a.0 .0 == b.0 .0).map(|row| {
+        let number = row[0].0 .0;
+        let last = row.last().map_or(first_column, |((_, c), _)| *c);
+        (number, first_column, last, row)
+    });
+    table_rows(file, rows)
+}
+
 /// Reads one sheet's cells, reported as `file`, into a table.
 ///
 /// The first row with anything in it is the header. A row whose cells in
 /// the table's columns are all empty is passed over; a row with an error
 /// cell (such as `#N/A`) is reported and left out. Cells right of the
 /// header are ignored with a warning, once per column.
+#[cfg(test)]
 pub(crate) fn table(file: String, range: &Range<Data>) -> (RawTable, Vec<Found>) {
+    match cells_of_range(range) {
+        Ok(cells) => table_of_cells(file, &cells),
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// The table of rows given as (row number, first column, last column with
+/// a cell, the row's cells by position).
+fn table_rows<'c>(
+    file: String,
+    rows: impl Iterator<Item = (u32, u32, u32, &'c [((u32, u32), Data)])>,
+) -> (RawTable, Vec<Found>) {
     let mut table = RawTable::empty(file, Addressing::Cells);
     let mut problems = Vec::new();
-    let Some((first_row, first_column)) = range.start() else {
-        return (table, problems);
-    };
     let mut unnamed_reported: Vec<u32> = Vec::new();
-    for (row, cells) in (first_row..).zip(range.rows()) {
+    let mut dense: Vec<Data> = Vec::new();
+    for (row, first_column, last_column, present) in rows {
+        // This row alone, dense from the first column to its last cell or
+        // the header's end, whichever is further.
+        let width = (last_column - first_column + 1) as usize;
+        dense.clear();
+        dense.resize(width.max(table.header.len()), Data::Empty);
+        for ((_, column), data) in present {
+            dense[(column - first_column) as usize] = data.clone();
+        }
+        let cells = dense.as_slice();
         let line = row.saturating_add(1);
         if table.header_line == 0 {
             let mut names = RawRecord::with_capacity(line, cells.len(), 0);
@@ -347,8 +464,8 @@ pub(crate) fn table(file: String, range: &Range<Data>) -> (RawTable, Vec<Found>)
             }
             continue;
         }
-        // The range is as wide as its widest row and the header is one of
-        // its rows, so the record has a cell for every header cell.
+        // Each row is made at least as wide as the header, so the record
+        // has a cell for every header cell.
         if !record.is_blank() {
             table.records.push(record);
         }

@@ -419,3 +419,28 @@ fn garbled_workbooks_never_panic() {
         let _ = facts::check(&path);
     }
 }
+
+#[test]
+fn a_cell_in_the_last_row_and_column_costs_one_cell_not_a_dense_range() {
+    // Read as a range, this sheet would be 2^34 cells: hundreds of GB.
+    let scratch = Scratch::new("workbook-far-cell");
+    let path = scratch.0.join("book.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("sources").unwrap();
+    sheet.write_string(0, 0, "id").unwrap();
+    sheet.write_string(1, 0, "s1").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    workbook.save(&path).unwrap();
+    let book = path.to_str().unwrap();
+    let run = silsila(&["check", "--facts", book]);
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            0,
+            format!(
+                "warning: {book}[sources]!XFD1: column XFD has no name in the header, so its cells are ignored\n\
+                 {book}: no errors, 1 warning\n"
+            )
+        )
+    );
+}
