@@ -360,15 +360,15 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
                     Severity::Error => "error",
                     Severity::Warning => "warning",
                 };
-                writeln!(stdout, "{label}: {problem}").map_err(stdout_error)?;
+                let line = format!("{label}: {problem}");
+                writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
             }
-            writeln!(
-                stdout,
+            let line = format!(
                 "{}: {}",
                 args.facts.facts.display(),
                 summary(errors, warnings)
-            )
-            .map_err(stdout_error)?;
+            );
+            writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let value = serde_json::json!({
@@ -439,7 +439,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
                 .iter()
                 .map(|p| render::proof::text(&context, p))
                 .collect();
-            write!(stdout, "{}", trees.join("\n")).map_err(stdout_error)?;
+            write!(stdout, "{}", render::terminal(&trees.join("\n"))).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let trees: Vec<serde_json::Value> = proofs
@@ -528,7 +528,7 @@ fn print_tables(
             )
             .map_err(io)?;
             stdout
-                .write_all(render::text(tables).as_bytes())
+                .write_all(render::terminal(&render::text(tables)).as_bytes())
                 .map_err(io)?;
         }
         Format::Json => print_json(&render::json(tables), stdout)?,
@@ -561,7 +561,7 @@ fn warn(warnings: &[silsila::Problem]) -> Result<()> {
 /// closed) is an I/O error like any other, never a panic.
 pub fn say(line: &str) -> Result<()> {
     let mut stderr = std::io::stderr().lock();
-    writeln!(stderr, "{line}")
+    writeln!(stderr, "{}", render::terminal(line))
         .and_then(|()| stderr.flush())
         .map_err(|source| Error::Io {
             path: PathBuf::from("<stderr>"),

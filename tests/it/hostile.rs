@@ -101,3 +101,61 @@ fn a_full_stderr_is_an_error_not_a_panic() {
         assert_eq!(output.status.code(), Some(1), "{args:?}");
     }
 }
+
+#[test]
+fn names_reach_a_terminal_escaped_and_csv_and_json_exact() {
+    let scratch = Scratch::new("terminal");
+    for entry in std::fs::read_dir(root().join("facts")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), scratch.0.join(entry.file_name())).unwrap();
+    }
+    let evil = "Evil\u{1b}]0;pwned\u{7}\u{202e} cell";
+    let mut locations = std::fs::read_to_string(scratch.0.join("locations.csv")).unwrap();
+    locations.push_str(&format!(
+        "{evil},Daraa al-Balad,2022-11-15,,tna-2022-11,confirmed,,\n"
+    ));
+    scratch.write("locations.csv", locations);
+    // And a bad date with the same bytes, so an error line carries them.
+    let facts = scratch.path();
+    let shown = "Evil\\u{1b}]0;pwned\\u{7}\\u{202e} cell";
+    let table = silsila(&["infer", "--facts", facts, "co_located"]);
+    assert_eq!(table.code, 0, "{}", table.stderr);
+    assert!(table.stdout.contains(shown), "{}", table.stdout);
+    let explain = silsila(&[
+        "explain",
+        "--facts",
+        facts,
+        "co_located",
+        "Abu Abdo al-Musallama",
+        evil,
+    ]);
+    let csv = silsila(&["infer", "--facts", facts, "--format", "csv", "co_located"]);
+    assert!(csv.stdout.contains(evil), "{}", csv.stdout);
+    let json = silsila(&["infer", "--facts", facts, "--format", "json", "co_located"]);
+    assert!(
+        json.stdout
+            .contains("Evil\\u001b]0;pwned\\u0007\u{202e} cell"),
+        "{}",
+        json.stdout
+    );
+    let mut bad = std::fs::read_to_string(scratch.0.join("locations.csv")).unwrap();
+    bad.push_str(&format!("{evil},Yarmouk Basin,{evil},,tna-2022-11,,,\n"));
+    scratch.write("locations.csv", bad);
+    let check = silsila(&["check", "--facts", facts]);
+    let infer = silsila(&["infer", "--facts", facts]);
+    for (what, text) in [
+        ("table", &table.stdout),
+        ("table warnings", &table.stderr),
+        ("explain", &explain.stdout),
+        ("check", &check.stdout),
+        ("infer errors", &infer.stderr),
+    ] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+            "{what}: {text}"
+        );
+    }
+    assert!(explain.stdout.contains(shown), "{}", explain.stdout);
+    assert!(check.stdout.contains(shown), "{}", check.stdout);
+    assert!(infer.stderr.contains(shown), "{}", infer.stderr);
+}
