@@ -31,8 +31,19 @@ fn main() -> ExitCode {
         }
         Err(cli::Failure::Quiet) => return ExitCode::FAILURE,
         Err(cli::Failure::Run(silsila::Error::Facts(problems))) => {
-            (1, problems.iter().map(|p| p.to_string()).collect())
+            // Errors and the warnings beside them, each with its label.
+            let lines = problems.iter().map(|p| match p.severity {
+                silsila::Severity::Error => format!("error: {p}"),
+                silsila::Severity::Warning => format!("warning: {p}"),
+            });
+            for line in lines {
+                if cli::say(&line).is_err() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            return ExitCode::FAILURE;
         }
+        Err(cli::Failure::Run(silsila::Error::Usage(message))) => (2, vec![message]),
         // One error; any further lines (such as suggestions) belong to it.
         Err(cli::Failure::Run(error)) => (1, vec![error.to_string()]),
     };
