@@ -159,3 +159,45 @@ fn names_reach_a_terminal_escaped_and_csv_and_json_exact() {
     assert!(check.stdout.contains(shown), "{}", check.stdout);
     assert!(infer.stderr.contains(shown), "{}", infer.stderr);
 }
+
+#[test]
+fn a_name_of_invisible_characters_is_an_empty_value_and_spellings_meet() {
+    let scratch = Scratch::new("invisible-name");
+    scratch.write("sources.csv", "id\ns1\n");
+    scratch.write(
+        "membership.csv",
+        "member,group,source\n\u{200b}\u{feff},Cell,s1\nJose\u{301},Cell,s1\nJos\u{e9}\u{200d},Cell\u{640},s1\n",
+    );
+    let run = silsila(&["check", "--facts", scratch.path()]);
+    let dir = scratch.path();
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            1,
+            format!(
+                "error: {dir}/membership.csv:2: column \"member\": a value is required\n\
+                 {dir}: 1 error, no warnings\n"
+            )
+        )
+    );
+    scratch.write(
+        "membership.csv",
+        "member,group,source\nJose\u{301},Cell,s1\nJos\u{e9}\u{200d},Cell\u{640},s1\n",
+    );
+    scratch.write("mergers.csv", "from,into,source\nCell,Cell Two,s1\n");
+    let run = silsila(&[
+        "infer",
+        "--facts",
+        scratch.path(),
+        "--format",
+        "csv",
+        "lineage_member",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().count(),
+        2,
+        "one person, one group:\n{}",
+        run.stdout
+    );
+}
