@@ -483,10 +483,18 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             .filter(|&i| checked.relations[i].kind == DeclKind::Output)
             .collect()
     } else {
-        args.relations
+        // A relation named twice is printed once, where first named.
+        let mut chosen: Vec<usize> = Vec::new();
+        for index in args
+            .relations
             .iter()
             .filter_map(|name| checked.relation(name))
-            .collect()
+        {
+            if !chosen.contains(&index) {
+                chosen.push(index);
+            }
+        }
+        chosen
     };
     let tables = conclusion::tables(&facts, checked, &model, &relations);
     clock.lap("conclude");

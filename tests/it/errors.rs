@@ -162,3 +162,17 @@ fn refused_facts_print_their_warnings_too() {
         )
     );
 }
+
+#[test]
+fn a_relation_named_twice_is_printed_once() {
+    let twice = silsila(&["infer", "--format", "json", "co_located", "co_located"]);
+    let once = silsila(&["infer", "--format", "json", "co_located"]);
+    assert_eq!((twice.code, &twice.stdout), (0, &once.stdout));
+    let table = silsila(&["infer", "descends_from", "descends_from"]);
+    assert_eq!(
+        table.stdout.matches("descends_from (").count(),
+        1,
+        "{}",
+        table.stdout
+    );
+}
