@@ -114,14 +114,30 @@ impl OutDir {
     /// those of `stale` (names of earlier outputs that this set does not
     /// replace), so the folder holds one consistent set.
     pub fn commit(mut self, stale: &[String]) -> Result<()> {
-        for (temporary, path) in std::mem::take(&mut self.pending) {
+        // What would make a rename fail (a folder under an output's name) is
+        // found before any file is renamed, so the earlier set stays whole.
+        for (_, path) in &self.pending {
+            if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+                return Err(Error::Request(format!(
+                    "{} is a folder, so the output of that name cannot replace it; nothing was written",
+                    path.display()
+                )));
+            }
+        }
+        while !self.pending.is_empty() {
+            let (temporary, path) = self.pending.remove(0);
             if let Err(source) = fs::rename(&temporary, &path) {
                 let _ = fs::remove_file(&temporary);
+                // The rest are removed when `self` is dropped.
                 return Err(Error::Io { path, source });
             }
         }
         for name in stale {
             let path = self.dir.join(name);
+            // Only a file (or a link) of that name is an earlier output.
+            if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                continue;
+            }
             match fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(source) if source.kind() == ErrorKind::NotFound => {}

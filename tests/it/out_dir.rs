@@ -176,3 +176,26 @@ fn json_output_writes_one_json_file_per_relation_and_drops_stale_outputs() {
     assert_eq!(file, printed["co_located"]);
     assert!(file.as_array().is_some_and(|rows| !rows.is_empty()));
 }
+
+#[test]
+fn an_output_that_cannot_be_replaced_leaves_the_earlier_set_whole() {
+    let scratch = Scratch::new("out-blocked");
+    let out = scratch.0.join("out");
+    let run = silsila(&["infer", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(out.join("suspected_link.csv")).unwrap();
+    std::fs::create_dir(out.join("suspected_link.csv")).unwrap();
+    let before = contents(&out);
+    let run = silsila(&["infer", "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: {}/suspected_link.csv is a folder, so the output of that name cannot replace it; nothing was written\n",
+                out.display()
+            )
+        )
+    );
+    assert_eq!(contents(&out), before, "no temporary file, nothing renamed");
+}
