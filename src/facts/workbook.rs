@@ -99,6 +99,9 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
         );
         return Err(cannot(message));
     }
+    if kind != Kind::Xls {
+        inflated_within_limit(&bytes).map_err(cannot)?;
+    }
     let name = path.display().to_string();
     // calamine has panicked on damaged files (slices out of range in old
     // .xls records). To the user that is a workbook that cannot be read,
@@ -154,6 +157,34 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
         return Err(too_large());
     }
     Ok(bytes)
+}
+
+/// The most a zip workbook (`.xlsx`, `.xlsb`, `.ods`) may inflate to, by
+/// the sizes its entries declare.
+pub const MAX_INFLATED_BYTES: u64 = 1 << 30;
+
+/// Refuses a zip workbook whose entries together declare more than
+/// [`MAX_INFLATED_BYTES`] (a zip bomb: a few MB that inflate to GBs). An
+/// archive the zip reader cannot list is left for calamine to report.
+fn inflated_within_limit(bytes: &[u8]) -> Result<(), String> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(index) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_INFLATED_BYTES {
+        return Err(format!(
+            "it inflates to {} MiB, more than the {} MiB silsila reads from a workbook",
+            total >> 20,
+            MAX_INFLATED_BYTES >> 20
+        ));
+    }
+    Ok(())
 }
 
 /// Opens the workbook named `name` and reads its fact sheets; an error is
