@@ -252,8 +252,9 @@ struct InferArgs {
     /// How to print the conclusions.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Write one CSV file per relation into this folder instead of printing
-    /// (with --format xlsx: the workbook to write).
+    /// Write one file per relation (CSV, or JSON with --format json) into
+    /// this folder instead of printing (with --format xlsx: the workbook to
+    /// write).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the wall time of each phase and the peak memory on stderr.
@@ -272,9 +273,12 @@ struct GenerateArgs {
     /// The random seed; the same scale and seed give the same files.
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     seed: u64,
-    /// The folder to write the facts into.
+    /// The folder to write the facts into; it must be empty.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Write into a folder that is not empty, replacing fact files there.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -358,7 +362,7 @@ fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
     );
     let html = render::report::html(&facts, checked, &model, &parameters, run)?;
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     if same_file(&args.out, &args.facts.facts)
         || args.out.starts_with(&args.facts.facts) && args.facts.facts.is_dir()
     {
@@ -385,7 +389,7 @@ fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), F
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     match args.format {
         ExportFormat::Stix => print_json(&render::stix::bundle(&facts, checked, &model), stdout)?,
     }
@@ -400,7 +404,7 @@ fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     let request = graph::Request {
         what: match args.what {
             GraphWhat::Lineage => graph::What::Lineage,
@@ -426,13 +430,20 @@ fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
         scale: args.scale,
         seed: args.seed,
     };
-    let summary = silsila::generate::generate(&options, &args.out)?;
+    if !(1..=silsila::generate::MAX_SCALE).contains(&args.scale) {
+        return Err(Failure::Usage(format!(
+            "--scale must be from 1 to {}, not {}",
+            silsila::generate::MAX_SCALE,
+            args.scale
+        )));
+    }
+    let summary = silsila::generate::generate(&options, &args.out, args.force)?;
     let rows: u64 = summary.files.iter().map(|(_, rows)| rows).sum();
-    eprintln!(
+    say(&format!(
         "wrote {rows} rows ({:.1} MB) to {}",
         summary.bytes as f64 / 1e6,
         args.out.display()
-    );
+    ))?;
     Ok(())
 }
 
@@ -563,15 +574,15 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
                     Severity::Warning => "warning",
                     Severity::Note => "note",
                 };
-                writeln!(stdout, "{label}: {problem}").map_err(stdout_error)?;
+                let line = format!("{label}: {problem}");
+                writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
             }
-            writeln!(
-                stdout,
+            let line = format!(
                 "{}: {}",
                 args.facts.facts.display(),
                 summary(errors, warnings, notes)
-            )
-            .map_err(stdout_error)?;
+            );
+            writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let value = serde_json::json!({
@@ -648,7 +659,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     if args.why_not {
         let why = conclusion::why_not(&facts, checked, &model, &args.relation, &args.values);
         drop(progress);
-        warn(&facts.warnings);
+        warn(&facts.warnings)?;
         let why = why?;
         match args.format {
             ProofFormat::Text => write!(stdout, "{}", render::proof::why_not_text(&context, &why))
@@ -659,7 +670,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     }
     let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values);
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     let proofs = proofs?;
     match args.format {
         ProofFormat::Text => {
@@ -670,7 +681,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
                     render::proof::text(&context, p, &contrary)
                 })
                 .collect();
-            write!(stdout, "{}", trees.join("\n")).map_err(stdout_error)?;
+            write!(stdout, "{}", render::terminal(&trees.join("\n"))).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let trees: Vec<serde_json::Value> = proofs
@@ -731,26 +742,40 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             .filter(|&i| checked.relations[i].kind == DeclKind::Output)
             .collect()
     } else {
-        args.relations
+        // A relation named twice is printed once, where first named.
+        let mut chosen: Vec<usize> = Vec::new();
+        for index in args
+            .relations
             .iter()
             .filter_map(|name| checked.relation(name))
-            .collect()
+        {
+            if !chosen.contains(&index) {
+                chosen.push(index);
+            }
+        }
+        chosen
     };
     let tables = conclusion::tables(&facts, checked, &model, &relations);
     clock.lap("conclude");
     progress.phase("writing");
     drop(progress);
-    warn(&facts.warnings);
+    warn(&facts.warnings)?;
     if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
         write_workbook(path, &args, &model, &tables)?;
     } else if let Some(dir) = &args.out {
-        write_out(dir, &args.facts.facts, &tables)?;
+        let every: Vec<&str> = checked
+            .relations
+            .iter()
+            .filter(|r| r.kind == DeclKind::Output)
+            .map(|r| r.name.as_str())
+            .collect();
+        write_out(dir, &args.facts.facts, args.format, &every, &tables)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
     }
     clock.lap("write");
     if args.timings {
-        eprintln!("{}", clock.report());
+        say(&clock.report())?;
     }
     Ok(())
 }
@@ -772,7 +797,7 @@ fn print_tables(
             )
             .map_err(io)?;
             stdout
-                .write_all(render::text(tables).as_bytes())
+                .write_all(render::terminal(&render::text(tables)).as_bytes())
                 .map_err(io)?;
         }
         Format::Json => {
@@ -830,10 +855,11 @@ fn show(date: Date) -> String {
 }
 
 /// Prints warnings about the facts to stderr.
-fn warn(warnings: &[silsila::Problem]) {
+fn warn(warnings: &[silsila::Problem]) -> Result<()> {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        say(&format!("warning: {warning}"))?;
     }
+    Ok(())
 }
 
 /// The run's parameters, as the first sheet of a workbook shows them.
@@ -871,26 +897,64 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Writes one CSV per relation into `dir`, never into the facts folder.
-fn write_out(dir: &Path, facts: &Path, tables: &[render::Table]) -> Result<()> {
-    let io = |source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
+/// Writes one line to stderr; a stderr that cannot be written (full, or
+/// closed) is an I/O error like any other, never a panic.
+pub fn say(line: &str) -> Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    writeln!(stderr, "{}", render::terminal(line))
+        .and_then(|()| stderr.flush())
+        .map_err(|source| Error::Io {
+            path: PathBuf::from("<stderr>"),
+            source,
+        })
+}
+
+/// Writes one file per relation into `dir` (`NAME.json` with `--format
+/// json`, `NAME.csv` otherwise), never into the facts folder, and removes
+/// the outputs of earlier runs that this one does not replace, so the
+/// folder holds one consistent set.
+fn write_out(
+    dir: &Path,
+    facts: &Path,
+    format: Format,
+    every: &[&str],
+    tables: &[render::Table],
+) -> Result<()> {
+    let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
+    let extension = if format == Format::Json {
+        "json"
+    } else {
+        "csv"
     };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same(dir, facts) {
-        return Err(Error::Request(format!(
-            "--out {} is the facts folder; silsila never writes to its inputs",
-            dir.display()
-        )));
-    }
+    let mut written = Vec::new();
     for table in tables {
-        let path = dir.join(format!("{}.csv", table.name));
-        render::write_csv_file(table, &path)?;
+        let name = format!("{}.{extension}", table.name);
+        let (path, file) = folder.create(&name)?;
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut buffered = std::io::BufWriter::new(file);
+        if format == Format::Json {
+            let value = render::json(std::slice::from_ref(table));
+            let rows = value.get(&table.name).cloned().unwrap_or_default();
+            serde_json::to_writer_pretty(&mut buffered, &rows)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            buffered.write_all(b"\n").map_err(io)?;
+        } else {
+            render::write_csv(table, &mut buffered).map_err(io)?;
+        }
+        buffered
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        written.push(name);
     }
-    Ok(())
+    let stale: Vec<String> = every
+        .iter()
+        .flat_map(|name| [format!("{name}.csv"), format!("{name}.json")])
+        .filter(|name| !written.contains(name))
+        .collect();
+    folder.commit(&stale)
 }

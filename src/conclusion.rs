@@ -292,14 +292,14 @@ fn asked(
             let hint = crate::dl::check::nearest(relation, outputs.iter().copied())
                 .map(|n| format!("did you mean {n:?}? "))
                 .unwrap_or_default();
-            Error::Request(format!(
+            Error::Usage(format!(
                 "{relation:?} is not a derived relation; {hint}relations are {}",
                 outputs.join(", ")
             ))
         })?;
     let declared = &rules.relations[index];
     if values.len() > declared.columns.len() {
-        return Err(Error::Request(format!(
+        return Err(Error::Usage(format!(
             "{relation} has {} columns ({}) but {} values were given",
             declared.columns.len(),
             column_list(rules, index),

@@ -88,7 +88,8 @@ impl fmt::Display for Problem {
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The facts have one or more errors; every one found is listed.
+    /// The facts have one or more errors; every one found is listed, with
+    /// the warnings found beside them.
     #[error("{}", list(.0))]
     Facts(Vec<Problem>),
     /// A file or folder could not be read or written.
@@ -111,6 +112,11 @@ pub enum Error {
     /// unknown relation; the message says what would.
     #[error("{0}")]
     Request(String),
+    /// A command line that asks for what cannot be: an unknown relation, or
+    /// more values than it has columns (exit code 2, like any bad command
+    /// line).
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn list(problems: &[Problem]) -> String {

@@ -37,11 +37,11 @@ mod sheets;
 mod sources;
 mod words;
 
-use std::fs;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::out_dir::OutDir;
 use crate::schema::FactFile;
 use lineage::Lineage;
 use places::Places;
@@ -73,76 +73,56 @@ pub struct Summary {
 
 /// Writes a synthetic facts folder into `out`, creating it if need be.
 ///
-/// Each file is written under a temporary name (`.membership.csv.tmp`) and
-/// renamed into place once every file is complete, so a reader never sees a
-/// half-written folder. Files of the same names already in `out` are
-/// replaced; nothing else in it is touched.
-pub fn generate(options: &Options, out: &Path) -> Result<Summary> {
+/// `out` must be empty unless `force` is given; then the files of the same
+/// names are replaced and nothing else in it is touched. Each file is
+/// written under a fresh temporary name and renamed into place once every
+/// file is complete (see [`crate::out_dir`]), so a reader never sees a
+/// half-written folder and a failed run leaves the earlier files as they
+/// were.
+pub fn generate(options: &Options, out: &Path, force: bool) -> Result<Summary> {
     if !(1..=MAX_SCALE).contains(&options.scale) {
         return Err(Error::Request(format!(
             "the scale must be from 1 to {MAX_SCALE}, not {}",
             options.scale
         )));
     }
-    generate_sized(u64::from(options.scale) * 1000, options.seed, out)
+    generate_sized(u64::from(options.scale) * 1000, options.seed, out, force)
 }
 
 /// [`generate`] at a scale given in thousandths, so that tests can write
 /// small folders.
-fn generate_sized(per_mille: u64, seed: u64, out: &Path) -> Result<Summary> {
-    fs::create_dir_all(out).map_err(|source| Error::Io {
-        path: out.to_path_buf(),
-        source,
-    })?;
-    let mut temporary: Vec<PathBuf> = Vec::new();
-    let written = write_files(per_mille, seed, out, &mut temporary);
-    let written = match written {
-        Ok(written) => written,
-        Err(error) => {
-            for path in &temporary {
-                // Best effort: the error being reported matters more.
-                let _ = fs::remove_file(path);
-            }
-            return Err(error);
-        }
-    };
+fn generate_sized(per_mille: u64, seed: u64, out: &Path, force: bool) -> Result<Summary> {
+    let mut folder = OutDir::open(out, None, true, force)?;
+    let written = write_files(per_mille, seed, &mut folder)?;
     let mut summary = Summary {
         files: Vec::new(),
         bytes: 0,
     };
     for written in written {
-        let path = out.join(written.file.file_name());
-        fs::rename(&written.path, &path).map_err(|source| Error::Io { path, source })?;
         summary.files.push((written.file.file_name(), written.rows));
         summary.bytes += written.bytes;
     }
+    folder.commit(&[])?;
     Ok(summary)
 }
 
-/// Writes every file under its temporary name, listing each in `temporary`
-/// as soon as it exists.
-fn write_files(
-    per_mille: u64,
-    seed: u64,
-    out: &Path,
-    temporary: &mut Vec<PathBuf>,
-) -> Result<Vec<Written>> {
+/// Writes every file under its temporary name in `folder`.
+fn write_files(per_mille: u64, seed: u64, folder: &mut OutDir) -> Result<Vec<Written>> {
     let open = |file: &'static FactFile| {
-        let path = out.join(format!(".{}.tmp", file.file_name()));
-        let created = fs::File::create(&path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
-        temporary.push(path.clone());
+        let (path, created) = folder.create(&file.file_name())?;
         Ok((path, BufWriter::with_capacity(1 << 16, created)))
     };
     let mut sheets = Sheets::create(open)?;
     write_facts(&Plan::new(per_mille), seed, &mut sheets)?;
     let mut files = Vec::new();
     for (written, writer) in sheets.finish()? {
-        writer.into_inner().map_err(|e| Error::Io {
+        let file = writer.into_inner().map_err(|e| Error::Io {
             path: written.path.clone(),
             source: e.into_error(),
+        })?;
+        file.sync_all().map_err(|source| Error::Io {
+            path: written.path.clone(),
+            source,
         })?;
         files.push(written);
     }
@@ -222,7 +202,8 @@ fn write_facts<W: Write>(plan: &Plan, seed: u64, sheets: &mut Sheets<W>) -> Resu
 /// Counts rows per file without touching the disk.
 #[cfg(test)]
 fn count_rows(per_mille: u64, seed: u64) -> Result<Vec<(String, u64)>> {
-    let mut sheets = Sheets::create(|file| Ok((PathBuf::from(file.file_name()), std::io::sink())))?;
+    let mut sheets =
+        Sheets::create(|file| Ok((std::path::PathBuf::from(file.file_name()), std::io::sink())))?;
     write_facts(&Plan::new(per_mille), seed, &mut sheets)?;
     let finished = sheets.finish()?;
     Ok(finished
@@ -238,6 +219,7 @@ mod tests {
     use crate::facts::{Confidence, Date, Reliability};
     use crate::schema::{self, ColumnKind};
     use rustc_hash::{FxHashMap, FxHashSet};
+    use std::fs;
 
     /// One generated file read back.
     struct Table {
@@ -510,7 +492,7 @@ mod tests {
     fn scale_one_is_consistent_and_summarised_truly() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let options = Options { scale: 1, seed: 42 };
-        let summary = generate(&options, dir.path()).expect("generated");
+        let summary = generate(&options, dir.path(), false).expect("generated");
         let folder = assert_consistent(dir.path());
         let names: Vec<String> = schema::FILES.iter().map(|f| f.file_name()).collect();
         let listed: Vec<String> = summary.files.iter().map(|(n, _)| n.clone()).collect();
@@ -538,7 +520,7 @@ mod tests {
     fn small_folders_are_consistent_for_every_seed() {
         for seed in 0..6 {
             let dir = tempfile::tempdir().expect("a temporary folder");
-            generate_sized(100, seed, dir.path()).expect("generated");
+            generate_sized(100, seed, dir.path(), false).expect("generated");
             assert_consistent(dir.path());
         }
     }
@@ -548,9 +530,9 @@ mod tests {
         let dirs: Vec<_> = (0..3)
             .map(|_| tempfile::tempdir().expect("a temporary folder"))
             .collect();
-        generate_sized(200, 7, dirs[0].path()).expect("generated");
-        generate_sized(200, 7, dirs[1].path()).expect("generated");
-        generate_sized(200, 8, dirs[2].path()).expect("generated");
+        generate_sized(200, 7, dirs[0].path(), false).expect("generated");
+        generate_sized(200, 7, dirs[1].path(), false).expect("generated");
+        generate_sized(200, 8, dirs[2].path(), false).expect("generated");
         let first = files(dirs[0].path());
         assert_eq!(first.len(), schema::FILES.len(), "only the fact files");
         assert!(first == files(dirs[1].path()), "same seed, different bytes");
@@ -566,7 +548,7 @@ mod tests {
     #[test]
     fn the_check_finds_broken_facts() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        generate_sized(100, 5, dir.path()).expect("generated");
+        generate_sized(100, 5, dir.path(), false).expect("generated");
         let mut folder = Folder::read(dir.path());
         let person = folder.table("membership").rows[0][0].clone();
         let town = folder.table("places").rows[3][0].clone();
@@ -615,16 +597,17 @@ mod tests {
     fn a_second_run_replaces_the_files_and_leaves_nothing_else() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let out = dir.path().join("facts");
-        generate_sized(100, 1, &out).expect("generated");
+        generate_sized(100, 1, &out, false).expect("generated");
         fs::write(out.join("notes.txt"), "mine").expect("written");
-        generate_sized(100, 2, &out).expect("generated again");
+        generate_sized(100, 2, &out, false).expect_err("a folder that is not empty is refused");
+        generate_sized(100, 2, &out, true).expect("generated again");
         let mut names: Vec<String> = files(&out).into_iter().map(|(n, _)| n).collect();
         names.retain(|n| n != "notes.txt");
         let mut expected: Vec<String> = schema::FILES.iter().map(|f| f.file_name()).collect();
         expected.sort();
         assert_eq!(names, expected);
         let again = tempfile::tempdir().expect("a temporary folder");
-        generate_sized(100, 2, again.path()).expect("generated");
+        generate_sized(100, 2, again.path(), false).expect("generated");
         assert!(files(&out)
             .into_iter()
             .filter(|(n, _)| n != "notes.txt")
@@ -651,7 +634,8 @@ mod tests {
     fn refuses_a_scale_out_of_range() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         for scale in [0, MAX_SCALE + 1] {
-            let error = generate(&Options { scale, seed: 0 }, dir.path()).expect_err("refused");
+            let error =
+                generate(&Options { scale, seed: 0 }, dir.path(), false).expect_err("refused");
             assert_eq!(
                 error.to_string(),
                 format!("the scale must be from 1 to 10000, not {scale}")

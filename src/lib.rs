@@ -19,6 +19,7 @@ pub mod explain;
 pub mod facts;
 pub mod generate;
 pub mod model;
+pub mod out_dir;
 pub mod progress;
 pub mod render;
 pub mod rules;

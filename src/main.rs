@@ -14,29 +14,44 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
-    match cli::run(cli, &mut stdout) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(cli::Failure::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
+    let (code, lines) = match cli::run(cli, &mut stdout) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(cli::Failure::Usage(message)) => (2, vec![message]),
         Err(cli::Failure::Run(silsila::Error::Io { source, .. }))
             if source.kind() == std::io::ErrorKind::BrokenPipe =>
         {
             // The reader went away (`silsila infer | head`): not an error.
-            ExitCode::SUCCESS
+            return ExitCode::SUCCESS;
         }
-        Err(cli::Failure::Quiet) => ExitCode::FAILURE,
+        Err(cli::Failure::Run(silsila::Error::Io { path, .. }))
+            if path.as_os_str() == "<stderr>" =>
+        {
+            // Nowhere left to say why.
+            return ExitCode::FAILURE;
+        }
+        Err(cli::Failure::Quiet) => return ExitCode::FAILURE,
         Err(cli::Failure::Run(silsila::Error::Facts(problems))) => {
-            for problem in problems {
-                eprintln!("error: {problem}");
+            // Errors and the warnings beside them, each with its label.
+            let lines = problems.iter().map(|p| match p.severity {
+                silsila::Severity::Error => format!("error: {p}"),
+                silsila::Severity::Warning => format!("warning: {p}"),
+                silsila::Severity::Note => format!("note: {p}"),
+            });
+            for line in lines {
+                if cli::say(&line).is_err() {
+                    return ExitCode::FAILURE;
+                }
             }
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
-        Err(cli::Failure::Run(error)) => {
-            // One error; any further lines (such as suggestions) belong to it.
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
+        Err(cli::Failure::Run(silsila::Error::Usage(message))) => (2, vec![message]),
+        // One error; any further lines (such as suggestions) belong to it.
+        Err(cli::Failure::Run(error)) => (1, vec![error.to_string()]),
+    };
+    for line in lines {
+        if cli::say(&format!("error: {line}")).is_err() {
+            return ExitCode::FAILURE;
         }
     }
+    ExitCode::from(code)
 }

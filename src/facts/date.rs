@@ -110,7 +110,11 @@ impl Date {
     }
 
     /// The date of a day counted by [`Date::first_day`], at full precision.
+    /// Days before the first day or after the last day a date can name
+    /// (0001-01-01 and 9999-12-31) are those days, so date arithmetic
+    /// never wraps around or lands past its own bound.
     pub fn from_day(day_number: i32) -> Date {
+        let day_number = day_number.clamp(days_from_civil(1, 1, 1), days_from_civil(9999, 12, 31));
         let (year, month, day) = civil_from_days(day_number);
         Date {
             year: year.clamp(1, 9999) as u16,
@@ -166,7 +170,7 @@ impl fmt::Display for Date {
 }
 
 fn is_leap(year: u16) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 fn days_in_month(year: u16, month: u8) -> u8 {

@@ -45,6 +45,7 @@ pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Folder> {
         move |source| Error::Io { path, source }
     };
     let mut file_names = Vec::new();
+    let mut irregular = Vec::new();
     for entry in fs::read_dir(path).map_err(io_error(path))? {
         let entry = entry.map_err(io_error(path))?;
         let Ok(file_name) = entry.file_name().into_string() else {
@@ -53,14 +54,24 @@ pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Folder> {
         if file_name.starts_with('.') || csv_stem(&file_name).is_none() {
             continue;
         }
-        if entry.path().is_file() {
-            file_names.push(file_name);
+        // A directory, FIFO or device (or a link to one) named like a CSV
+        // file would hang or grow without bound if read: only regular files
+        // are read, and anything else is an error naming it.
+        match fs::metadata(entry.path()) {
+            Ok(metadata) if metadata.is_file() => file_names.push(file_name),
+            Ok(metadata) => irregular.push((file_name, not_regular(&metadata))),
+            Err(source) => irregular.push((file_name, format!("cannot be read: {source}"))),
         }
     }
     // Directory order is the file system's whim; sort for stable reports.
     file_names.sort();
 
     let mut problems = Vec::new();
+    irregular.sort();
+    for (file_name, why) in irregular {
+        let file = path.join(&file_name).display().to_string();
+        problems.push(Found::whole(Problem::error(&file, None, None, why)));
+    }
     let mut chosen: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
     for file_name in file_names {
         let stem = csv_stem(&file_name).unwrap_or_default().to_lowercase();
@@ -106,18 +117,62 @@ pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Folder> {
         .sum();
     progress.bytes_total(total);
     let read = in_parallel(&jobs, |(_, file_path)| {
-        let bytes = fs::read(file_path).map_err(io_error(file_path))?;
+        let bytes = read_regular(file_path)?;
         progress.bytes_read(bytes.len() as u64);
         let (table, problems) = delimited::read(file_path.display().to_string(), &bytes);
         Ok(ReadFile { table, problems })
     });
     let mut files: Vec<Option<ReadFile>> = FILES.iter().map(|_| None).collect();
-    for ((index, _), read) in jobs.iter().zip(read) {
-        if let Some(slot) = files.get_mut(*index) {
-            *slot = Some(read?);
+    for ((index, file_path), read) in jobs.iter().zip(read) {
+        match read {
+            // A file that cannot be read (permission denied) is one problem
+            // among the others, not the end of the report.
+            Ok(read) => {
+                if let Some(slot) = files.get_mut(*index) {
+                    *slot = Some(read);
+                }
+            }
+            Err(why) => {
+                let file = file_path.display().to_string();
+                problems.push(Found::whole(Problem::error(&file, None, None, why)));
+            }
         }
     }
     Ok(Folder { files, problems })
+}
+
+/// Reads a file that must be a regular one, checking again once it is
+/// open, so that a file swapped for a FIFO or device after listing is
+/// refused rather than read without end.
+fn read_regular(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |source: std::io::Error| format!("cannot be read: {source}");
+    let mut file = fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(not_regular(&metadata));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(bytes)
+}
+
+/// Why a file that is not a regular one is not read.
+pub(crate) fn not_regular(metadata: &fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = metadata.file_type();
+    let what = if kind.is_dir() {
+        "a folder"
+    } else if kind.is_fifo() {
+        "a FIFO"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "something other than a file"
+    };
+    format!("this is {what}, not a regular file; silsila reads only regular files")
 }
 
 /// The stem of a `.csv` file name (any case), if it is one.

@@ -543,7 +543,7 @@ impl Loader {
                 at.table
                     .error(record.line, Some(cell), Some(column.name), message)
             };
-            if column.required && text.is_empty() {
+            if column.required && super::names::is_blank(text) {
                 self.push(at.rank, error("a value is required".into()));
             }
             match column.kind {

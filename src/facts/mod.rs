@@ -215,14 +215,8 @@ pub fn load(path: &Path) -> Result<Facts> {
 /// [`load`], telling `progress` how far it has got.
 pub fn load_with(path: &Path, progress: &dyn crate::progress::Progress) -> Result<Facts> {
     let (facts, problems) = check_with(path, progress)?;
-    facts.ok_or_else(|| {
-        crate::Error::Facts(
-            problems
-                .into_iter()
-                .filter(|p| p.severity == crate::Severity::Error)
-                .collect(),
-        )
-    })
+    // Refused facts carry their warnings too, so they are printed as well.
+    facts.ok_or(crate::Error::Facts(problems))
 }
 
 /// Loads the facts folder, or the workbook, at `path` and returns every

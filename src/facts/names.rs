@@ -18,10 +18,50 @@ impl Symbol {
     }
 }
 
-/// The key under which two spellings count as the same name: case folded,
-/// runs of white space collapsed to one space, typographic quotes and
-/// apostrophes unified, surrounding space removed.
+/// Whether a character is invisible and carries no letter: zero-width
+/// spaces and joiners, the byte-order mark, and directional marks,
+/// embeddings, overrides and isolates. Names are matched without them.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+            | '\u{061C}'
+            | '\u{00AD}'
+    )
+}
+
+/// Whether an Arabic mark is folded away for matching: the harakat (short
+/// vowels, tanwin, shadda, sukun and the like, U+064B–U+065F), the
+/// superscript alef (U+0670) and the tatweel (U+0640), which writers add
+/// or leave out freely.
+fn is_arabic_fold(c: char) -> bool {
+    matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}')
+}
+
+/// Whether a cell holds nothing but white space and invisible characters,
+/// so that it is an empty value.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+/// The key under which two spellings count as the same name: Unicode NFC
+/// (so composed and decomposed letters are one), invisible characters
+/// ([`is_invisible`]) removed, Arabic harakat and tatweel folded away, case
+/// folded, runs of white space collapsed to one space, typographic quotes
+/// and apostrophes unified, surrounding space removed.
 pub fn name_key(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    // Decompose first, so that marks composed into a letter are seen, drop
+    // what is folded, then compose again.
+    let text: String = text
+        .nfd()
+        .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
+        .nfc()
+        .collect();
     let mut key = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !key.is_empty() {
@@ -164,6 +204,27 @@ impl Interner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spellings_from_any_keyboard_share_one_key() {
+        // Composed and decomposed, with and without zero-width characters,
+        // directional marks, harakat and tatweel.
+        assert_eq!(name_key("Jos\u{e9}"), name_key("Jose\u{301}"));
+        assert_eq!(name_key("Abu\u{200B} Bakr"), name_key("Abu Bakr"));
+        assert_eq!(name_key("\u{200F}Abu Bakr\u{202C}"), name_key("Abu Bakr"));
+        assert_eq!(
+            name_key("\u{645}\u{64f}\u{62d}\u{64e}\u{645}\u{651}\u{64e}\u{62f}"),
+            name_key("\u{645}\u{62d}\u{645}\u{62f}")
+        );
+        assert_eq!(
+            name_key("\u{645}\u{640}\u{62d}\u{645}\u{62f}"),
+            name_key("\u{645}\u{62d}\u{645}\u{62f}")
+        );
+        assert_ne!(name_key("Jose"), name_key("Jos\u{e9}"));
+        assert_eq!(name_key("\u{200B}\u{200D} "), "");
+        assert!(is_blank(" \u{200B}\u{FEFF}"));
+        assert!(!is_blank(" a "));
+    }
 
     #[test]
     fn spellings_that_differ_in_case_space_or_quotes_are_one_name() {

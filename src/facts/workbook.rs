@@ -87,10 +87,7 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
     let Some(kind) = Kind::of(path) else {
         return Err(cannot(format!("only {EXTENSIONS} files are workbooks")));
     };
-    let bytes = fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_limited(path).map_err(cannot)?;
     if bytes.is_empty() {
         return Err(cannot("the file is empty".into()));
     }
@@ -101,6 +98,9 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
             extension.unwrap_or_default()
         );
         return Err(cannot(message));
+    }
+    if kind != Kind::Xls {
+        inflated_within_limit(&bytes).map_err(cannot)?;
     }
     let name = path.display().to_string();
     // calamine has panicked on damaged files (slices out of range in old
@@ -118,6 +118,73 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
             Err(cannot(format!("the reader failed on it: {what:?}")))
         }
     }
+}
+
+/// The largest workbook file read, in bytes: a spreadsheet of a million
+/// rows of facts is far smaller, and a larger file is more likely a zip
+/// bomb or the wrong file than facts.
+pub const MAX_WORKBOOK_BYTES: u64 = 256 << 20;
+
+/// Reads the workbook file, which must be a regular file (a FIFO or
+/// `/dev/zero` would hang or grow without bound) of at most
+/// [`MAX_WORKBOOK_BYTES`].
+fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |source: std::io::Error| format!("cannot read the file: {source}");
+    let metadata = fs::metadata(path).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(super::folder::not_regular(&metadata));
+    }
+    let file = fs::File::open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(super::folder::not_regular(&metadata));
+    }
+    let too_large = || {
+        format!(
+            "the file is larger than {} MiB, the most silsila reads as a workbook",
+            MAX_WORKBOOK_BYTES >> 20
+        )
+    };
+    if metadata.len() > MAX_WORKBOOK_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(MAX_WORKBOOK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// The most a zip workbook (`.xlsx`, `.xlsb`, `.ods`) may inflate to, by
+/// the sizes its entries declare.
+pub const MAX_INFLATED_BYTES: u64 = 1 << 30;
+
+/// Refuses a zip workbook whose entries together declare more than
+/// [`MAX_INFLATED_BYTES`] (a zip bomb: a few MB that inflate to GBs). An
+/// archive the zip reader cannot list is left for calamine to report.
+fn inflated_within_limit(bytes: &[u8]) -> Result<(), String> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(index) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+    }
+    if total > MAX_INFLATED_BYTES {
+        return Err(format!(
+            "it inflates to {} MiB, more than the {} MiB silsila reads from a workbook",
+            total >> 20,
+            MAX_INFLATED_BYTES >> 20
+        ));
+    }
+    Ok(())
 }
 
 /// Opens the workbook named `name` and reads its fact sheets; an error is
@@ -190,13 +257,13 @@ fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
             continue;
         };
         let file = format!("{name}[{}]", sheet.trim());
-        *slot = Some(match workbook.worksheet_range(&sheet) {
-            Ok(range) => {
-                let (table, problems) = table(file, &range);
+        *slot = Some(match sheet_cells(&mut workbook, &sheet) {
+            Ok(cells) => {
+                let (table, problems) = table_of_cells(file, &cells);
                 ReadFile { table, problems }
             }
-            Err(error) => {
-                let message = format!("cannot read the sheet: {}", tidy(&error.to_string()));
+            Err(message) => {
+                let message = format!("cannot read the sheet: {message}");
                 let problem = Found::whole(Problem::error(&file, None, None, message));
                 ReadFile {
                     table: RawTable::empty(file, Addressing::Cells),
@@ -223,20 +290,137 @@ fn tidy(message: &str) -> String {
     }
 }
 
+/// The most cells with anything in them read from one sheet.
+pub const MAX_CELLS: usize = 10_000_000;
+/// A spreadsheet's own last row and column (XFD1048576).
+const MAX_ROWS: u32 = 1_048_576;
+const MAX_COLUMNS: u32 = 16_384;
+
+/// A sheet's non-empty cells by (row, column) from 0, in row order: memory
+/// follows the cells present, never the span between the first and last.
+type Cells = Vec<((u32, u32), Data)>;
+
+/// Adds one cell, refusing a cell past a spreadsheet's last row or column
+/// and a sheet past [`MAX_CELLS`].
+fn push_cell(cells: &mut Cells, (row, column): (u32, u32), data: Data) -> Result<(), String> {
+    if data == Data::Empty {
+        return Ok(());
+    }
+    if row >= MAX_ROWS || column >= MAX_COLUMNS {
+        return Err(format!(
+            "a cell lies past a spreadsheet's last row (1,048,576) or column (16,384, XFD): row {}, column {}",
+            u64::from(row) + 1,
+            u64::from(column) + 1
+        ));
+    }
+    if cells.len() >= MAX_CELLS {
+        return Err(format!(
+            "the sheet holds more than {MAX_CELLS} cells, the most silsila reads from one sheet"
+        ));
+    }
+    cells.push(((row, column), data));
+    Ok(())
+}
+
+/// Reads one sheet's cells. `.xlsx` and `.xlsb` sheets are streamed cell by
+/// cell; calamine reads `.xls` and `.ods` sheets only as whole ranges.
+fn sheet_cells<R: std::io::Read + std::io::Seek>(
+    workbook: &mut Sheets<R>,
+    sheet: &str,
+) -> Result<Cells, String> {
+    let mut cells = Cells::new();
+    let error = |e: &dyn std::fmt::Display| tidy(&e.to_string());
+    match workbook {
+        Sheets::Xlsx(book) => {
+            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }
+        Sheets::Xlsb(book) => {
+            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }
+        _ => {
+            let range = workbook.worksheet_range(sheet).map_err(|e| error(&e))?;
+            cells = cells_of_range(&range)?;
+        }
+    }
+    // Streamed cells come in row order, and within a row by column.
+    cells.sort_by_key(|(position, _)| *position);
+    Ok(cells)
+}
+
+/// The non-empty cells of a range.
+fn cells_of_range(range: &Range<Data>) -> Result<Cells, String> {
+    let mut cells = Cells::new();
+    let (row0, column0) = range.start().unwrap_or_default();
+    for (row, column, data) in range.used_cells() {
+        push_cell(
+            &mut cells,
+            (row0 + row as u32, column0 + column as u32),
+            data.clone(),
+        )?;
+    }
+    Ok(cells)
+}
+
+/// Reads one sheet's cells, reported as `file`, into a table, one row at
+/// a time, as wide as the header (or the row's own last cell).
+fn table_of_cells(file: String, cells: &Cells) -> (RawTable, Vec<Found>) {
+    let first_column = cells.iter().map(|((_, c), _)| *c).min().unwrap_or(0);
+    let rows = cells.chunk_by(|a, b| a.0 .0 == b.0 .0).map(|row| {
+        let number = row[0].0 .0;
+        let last = row.last().map_or(first_column, |((_, c), _)| *c);
+        (number, first_column, last, row)
+    });
+    table_rows(file, rows)
+}
+
 /// Reads one sheet's cells, reported as `file`, into a table.
 ///
 /// The first row with anything in it is the header. A row whose cells in
 /// the table's columns are all empty is passed over; a row with an error
 /// cell (such as `#N/A`) is reported and left out. Cells right of the
 /// header are ignored with a warning, once per column.
+#[cfg(test)]
 pub(crate) fn table(file: String, range: &Range<Data>) -> (RawTable, Vec<Found>) {
+    match cells_of_range(range) {
+        Ok(cells) => table_of_cells(file, &cells),
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// The table of rows given as (row number, first column, last column with
+/// a cell, the row's cells by position).
+fn table_rows<'c>(
+    file: String,
+    rows: impl Iterator<Item = (u32, u32, u32, &'c [((u32, u32), Data)])>,
+) -> (RawTable, Vec<Found>) {
     let mut table = RawTable::empty(file, Addressing::Cells);
     let mut problems = Vec::new();
-    let Some((first_row, first_column)) = range.start() else {
-        return (table, problems);
-    };
     let mut unnamed_reported: Vec<u32> = Vec::new();
-    for (row, cells) in (first_row..).zip(range.rows()) {
+    let mut dense: Vec<Data> = Vec::new();
+    for (row, first_column, last_column, present) in rows {
+        // This row alone, dense from the first column to its last cell or
+        // the header's end, whichever is further.
+        let width = (last_column - first_column + 1) as usize;
+        dense.clear();
+        dense.resize(width.max(table.header.len()), Data::Empty);
+        for ((_, column), data) in present {
+            dense[(column - first_column) as usize] = data.clone();
+        }
+        let cells = dense.as_slice();
         let line = row.saturating_add(1);
         if table.header_line == 0 {
             let mut names = RawRecord::with_capacity(line, cells.len(), 0);
@@ -311,8 +495,8 @@ pub(crate) fn table(file: String, range: &Range<Data>) -> (RawTable, Vec<Found>)
             }
             continue;
         }
-        // The range is as wide as its widest row and the header is one of
-        // its rows, so the record has a cell for every header cell.
+        // Each row is made at least as wide as the header, so the record
+        // has a cell for every header cell.
         if !record.is_blank() {
             table.records.push(record);
         }

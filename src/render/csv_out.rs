@@ -1,12 +1,10 @@
 //! CSV output that is safe to open in a spreadsheet: quoted per RFC 4180,
 //! and with formula-like cells neutralised as OWASP's CSV-injection
-//! guidance advises, and written to files atomically.
+//! guidance advises. Files are written through [`crate::out_dir`].
 
 use std::io::Write;
-use std::path::Path;
 
 use super::{Cell, Table};
-use crate::error::{Error, Result};
 
 /// Prefixes a cell that a spreadsheet would read as a formula (one that
 /// begins with `=`, `+`, `-`, `@`, tab or carriage return) with `'`, so it
@@ -32,26 +30,6 @@ pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
         )?;
     }
     writer.flush()
-}
-
-/// Writes one table to `path` atomically: to a temporary file beside it,
-/// then renamed over it, so a reader never sees half a file.
-pub fn write_csv_file(table: &Table, path: &Path) -> Result<()> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let temporary = path.with_extension("csv.tmp");
-    let file = std::fs::File::create(&temporary).map_err(io)?;
-    let mut buffered = std::io::BufWriter::new(file);
-    write_csv(table, &mut buffered).map_err(io)?;
-    buffered.flush().map_err(io)?;
-    buffered
-        .into_inner()
-        .map_err(|e| io(e.into_error()))?
-        .sync_all()
-        .map_err(io)?;
-    std::fs::rename(&temporary, path).map_err(io)
 }
 
 #[cfg(test)]

@@ -15,8 +15,35 @@ mod xlsx;
 
 use std::fmt::Write;
 
-pub use csv_out::{write_csv, write_csv_file};
+pub use csv_out::write_csv;
 pub use xlsx::write_xlsx_file;
+
+/// Text for a terminal: every control character but the line feed (ESC,
+/// BEL, NUL, CR, tab, DEL, the C1 controls such as the OSC introducer) and
+/// every bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069)
+/// and mark (U+200E, U+200F, U+061C) is shown as a visible `\u{..}` escape,
+/// so the user's bytes can neither drive the terminal nor reorder what it
+/// shows. This is the one place that makes text safe for a terminal; CSV
+/// and JSON keep exact values and never pass through it.
+pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
 
 /// One cell of output.
 #[derive(Clone, Debug, PartialEq, Eq)]

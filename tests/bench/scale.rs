@@ -39,6 +39,7 @@ fn main() {
                 &scale.to_string(),
                 "--out",
                 path(&facts),
+                "--force",
             ]);
         }
         let _ = std::fs::remove_dir_all(&out);

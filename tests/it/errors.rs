@@ -106,7 +106,7 @@ fn explain_says_what_holds_nearby() {
         "error: no conclusion descends_from(Hayat Tahrir al-Sham) holds: \"Hayat Tahrir al-Sham\" is not a name in the facts\n",
     );
     let run = silsila(&["explain", "descend_from"]);
-    assert_eq!(run.code, 1);
+    assert_eq!(run.code, 2, "an unknown relation is a bad command line");
     assert!(
         run.stderr.starts_with(
             "error: \"descend_from\" is not a derived relation; did you mean \"descends_from\"?"
@@ -129,4 +129,50 @@ fn explain_resolves_aliases() {
     assert!(run.stdout.starts_with(
         "descends_from(group: Yusuf Nabulsi's cell, ancestor: Khalid ibn al-Walid Army)  probable\n"
     ), "{}", run.stdout);
+}
+
+#[test]
+fn every_bad_command_line_exits_with_2() {
+    check(
+        &["explain", "descends_from", "a", "b", "c"],
+        2,
+        "error: descends_from has 2 columns (group, ancestor) but 3 values were given\n",
+    );
+}
+
+#[test]
+fn refused_facts_print_their_warnings_too() {
+    let scratch = crate::support::Scratch::new("refused-warnings");
+    scratch.write("sources.csv", "id,strat\ns1,\n");
+    scratch.write(
+        "membership.csv",
+        "member,group,start,source\nAnn,Cell,15/11/2022,s1\n",
+    );
+    let run = silsila(&["infer", "--facts", scratch.path()]);
+    let dir = scratch.path();
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr),
+        (
+            1,
+            "",
+            format!(
+                "warning: {dir}/sources.csv:1: column \"strat\" is not a column of sources.csv; rename it \"x_strat\" if it is your own\n\
+                 error: {dir}/membership.csv:2: column \"start\": \"15/11/2022\" is not a date: with slashes or dots the day and month cannot be told apart; write YYYY, YYYY-MM or YYYY-MM-DD\n"
+            )
+        )
+    );
+}
+
+#[test]
+fn a_relation_named_twice_is_printed_once() {
+    let twice = silsila(&["infer", "--format", "json", "co_located", "co_located"]);
+    let once = silsila(&["infer", "--format", "json", "co_located"]);
+    assert_eq!((twice.code, &twice.stdout), (0, &once.stdout));
+    let table = silsila(&["infer", "descends_from", "descends_from"]);
+    assert_eq!(
+        table.stdout.matches("descends_from (").count(),
+        1,
+        "{}",
+        table.stdout
+    );
 }

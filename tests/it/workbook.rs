@@ -473,3 +473,63 @@ fn garbled_workbooks_never_panic() {
         let _ = facts::check(&path);
     }
 }
+
+#[test]
+fn a_cell_in_the_last_row_and_column_costs_one_cell_not_a_dense_range() {
+    // Read as a range, this sheet would be 2^34 cells: hundreds of GB.
+    let scratch = Scratch::new("workbook-far-cell");
+    let path = scratch.0.join("book.xlsx");
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("sources").unwrap();
+    sheet.write_string(0, 0, "id").unwrap();
+    sheet.write_string(1, 0, "s1").unwrap();
+    sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    workbook.save(&path).unwrap();
+    let book = path.to_str().unwrap();
+    let run = silsila(&["check", "--facts", book]);
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            0,
+            format!(
+                "warning: {book}[sources]!XFD1: column XFD has no name in the header, so its cells are ignored\n\
+                 {book}: no errors, 1 warning\n"
+            )
+        )
+    );
+}
+
+#[test]
+fn a_workbook_that_inflates_past_the_limit_is_refused() {
+    // A zip whose one entry declares 4 GiB inflated, as a bomb would.
+    let scratch = Scratch::new("workbook-bomb");
+    let path = scratch.0.join("bomb.xlsx");
+    let mut bytes = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        zip.start_file(
+            "xl/worksheets/sheet1.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        std::io::Write::write_all(&mut zip, b"<worksheet/>").unwrap();
+        zip.finish().unwrap();
+    }
+    let central = bytes
+        .windows(4)
+        .position(|w| w == b"PK\x01\x02")
+        .expect("a central directory entry");
+    bytes[central + 24..central + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let run = silsila(&["check", "--facts", path.to_str().unwrap()]);
+    assert_eq!(
+        (run.code, run.stderr),
+        (
+            1,
+            format!(
+                "error: {}: cannot read the workbook: it inflates to 4095 MiB, more than the 1024 MiB silsila reads from a workbook\n",
+                path.display()
+            )
+        )
+    );
+}
