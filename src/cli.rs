@@ -484,6 +484,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     warn(&facts.warnings);
     if let Some(dir) = &args.out {
         write_out(dir, &args.facts.facts, &tables)?;
+        write_run(dir, &args, &model, &tables)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
     }
@@ -537,6 +538,38 @@ fn warn(warnings: &[silsila::Problem]) {
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
+}
+
+/// The name of the file `infer --out` writes beside its CSV files.
+pub const RUN_FILE: &str = "run.json";
+
+/// Writes `run.json`: the run's parameters and the relations written, so
+/// a snapshot can be read back (by `diff`) and told from a facts folder.
+fn write_run(
+    dir: &Path,
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+) -> Result<()> {
+    let known = |d: Date| d.is_known().then(|| d.to_string());
+    let value = serde_json::json!({
+        "silsila": env!("CARGO_PKG_VERSION"),
+        "facts": args.facts.facts.display().to_string(),
+        "as_of": known(model.as_of),
+        "as_of_given": args.run.as_of.map(|d| d.to_string()),
+        "recent_days": args.run.recent,
+        "recent_since": known(model.recent_since),
+        "relations": tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+    });
+    let path = dir.join(RUN_FILE);
+    let io = |source| Error::Io {
+        path: path.clone(),
+        source,
+    };
+    let text = serde_json::to_string_pretty(&value).map_err(|e| io(std::io::Error::other(e)))?;
+    let temporary = path.with_extension("json.tmp");
+    std::fs::write(&temporary, format!("{text}\n")).map_err(io)?;
+    std::fs::rename(&temporary, &path).map_err(io)
 }
 
 /// Writes one CSV per relation into `dir`, never into the facts folder.
