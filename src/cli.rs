@@ -33,6 +33,9 @@ enum Command {
     Infer(InferArgs),
     /// Explain why a conclusion holds, down to fact rows and sources.
     Explain(ExplainArgs),
+    /// Show which conclusions appeared, disappeared or changed since a
+    /// baseline, and the fact rows that made the difference.
+    Diff(DiffArgs),
     /// List the rules: name, place, reason, what each derives and reads.
     Rules(RulesArgs),
     /// Check the facts without inferring: every problem in every file.
@@ -66,6 +69,27 @@ struct ExplainArgs {
     /// be left out to explain every conclusion that matches.
     #[arg(value_name = "VALUE")]
     values: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print the differences.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Exit 1 when anything changed, 0 when nothing did.
+    #[arg(long)]
+    exit_code: bool,
+    /// What to compare against: a facts folder or workbook, a folder
+    /// written by infer --out, or git:REV (the facts as committed at REV).
+    #[arg(value_name = "BASELINE")]
+    baseline: String,
+    /// The relations to compare (default: all of them).
+    #[arg(value_name = "RELATION", value_parser = output_relations())]
+    relations: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -216,6 +240,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
     match cli.command {
         Command::Infer(args) => infer(args, stdout),
         Command::Explain(args) => explain(args, stdout),
+        Command::Diff(args) => diff(args, stdout),
         Command::Rules(args) => list_rules(args, stdout),
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
@@ -441,6 +466,80 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     Ok(())
 }
 
+/// The output relations named, or all of them, as indices.
+fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> Vec<usize> {
+    if names.is_empty() {
+        (0..checked.relations.len())
+            .filter(|&i| checked.relations[i].kind == DeclKind::Output)
+            .collect()
+    } else {
+        names.iter().filter_map(|n| checked.relation(n)).collect()
+    }
+}
+
+/// One side of a diff from facts: loaded, evaluated and proved.
+fn side_from_facts(
+    path: &Path,
+    args: &DiffArgs,
+    relations: &[usize],
+    rename: &dyn Fn(&str) -> String,
+) -> Result<silsila::diff::Side> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(path, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's sources");
+    let (tables, rows) = conclusion::tables_with_rows(&facts, checked, &model, relations);
+    drop(progress);
+    warn(&facts.warnings);
+    Ok(silsila::diff::Side::from_facts(
+        &facts, tables, &rows, rename,
+    ))
+}
+
+fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    use silsila::diff::{baseline, Side};
+    let checked = rules::rules()?;
+    let relations = chosen_relations(checked, &args.relations);
+    let names: Vec<&str> = relations
+        .iter()
+        .map(|&i| checked.relations[i].name.as_str())
+        .collect();
+    let keep = |mut tables: Vec<render::Table>| {
+        tables.retain(|t| names.contains(&t.name.as_str()));
+        tables
+    };
+    let same = |name: &str| name.to_string();
+    let before = if let Some(rev) = args.baseline.strip_prefix("git:") {
+        let checkout = baseline::checkout(&args.facts.facts, rev)?;
+        let rename = |name: &str| checkout.rename(name);
+        side_from_facts(&checkout.facts.clone(), &args, &relations, &rename)?
+    } else {
+        let path = PathBuf::from(&args.baseline);
+        if baseline::is_snapshot(&path) {
+            Side {
+                tables: keep(baseline::read_snapshot(&path)?),
+                ..Side::default()
+            }
+        } else {
+            side_from_facts(&path, &args, &relations, &same)?
+        }
+    };
+    let after = side_from_facts(&args.facts.facts, &args, &relations, &same)?;
+    let diffs = silsila::diff::diff(&before, &after);
+    let changed = diffs.iter().any(|d| !d.entries.is_empty());
+    match args.format {
+        Format::Table => write!(stdout, "{}", render::diff::text(&diffs)).map_err(stdout_error)?,
+        Format::Csv => render::diff::write_csv(&diffs, &mut *stdout).map_err(stdout_error)?,
+        Format::Json => print_json(&render::diff::json(&diffs), stdout)?,
+    }
+    if args.exit_code && changed {
+        return Err(Failure::Quiet);
+    }
+    Ok(())
+}
+
 fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     match args.format {
@@ -467,16 +566,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     let model = eval::run(&facts, &args.run.options())?;
     clock.lap("evaluate");
     progress.phase("finding each conclusion's sources");
-    let relations: Vec<usize> = if args.relations.is_empty() {
-        (0..checked.relations.len())
-            .filter(|&i| checked.relations[i].kind == DeclKind::Output)
-            .collect()
-    } else {
-        args.relations
-            .iter()
-            .filter_map(|name| checked.relation(name))
-            .collect()
-    };
+    let relations = chosen_relations(checked, &args.relations);
     let tables = conclusion::tables(&facts, checked, &model, &relations);
     clock.lap("conclude");
     progress.phase("writing");
@@ -540,9 +630,6 @@ fn warn(warnings: &[silsila::Problem]) {
     }
 }
 
-/// The name of the file `infer --out` writes beside its CSV files.
-pub const RUN_FILE: &str = "run.json";
-
 /// Writes `run.json`: the run's parameters and the relations written, so
 /// a snapshot can be read back (by `diff`) and told from a facts folder.
 fn write_run(
@@ -561,7 +648,7 @@ fn write_run(
         "recent_since": known(model.recent_since),
         "relations": tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
     });
-    let path = dir.join(RUN_FILE);
+    let path = dir.join(silsila::diff::baseline::RUN_FILE);
     let io = |source| Error::Io {
         path: path.clone(),
         source,

@@ -12,6 +12,7 @@
 
 pub mod builtin;
 pub mod conclusion;
+pub mod diff;
 pub mod dl;
 pub mod error;
 pub mod eval;

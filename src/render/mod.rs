@@ -4,6 +4,7 @@
 //! once from the model, and each format only lays it out.
 
 mod csv_out;
+pub mod diff;
 pub mod proof;
 pub mod rules;
 
