@@ -179,7 +179,8 @@ pub struct Grade {
 pub struct Entry {
     /// How it changed.
     pub change: Change,
-    /// The relation's own columns and their values.
+    /// The relation's own columns and their values (in JSON, an object).
+    #[serde(serialize_with = "as_object")]
     pub columns: Vec<(String, String)>,
     /// Its grade in the baseline, if it held there.
     pub baseline: Option<Grade>,
@@ -320,4 +321,16 @@ pub fn diff(baseline: &Side, current: &Side) -> Vec<RelationDiff> {
         });
     }
     out
+}
+
+fn as_object<S: serde::Serializer>(
+    columns: &[(String, String)],
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(columns.len()))?;
+    for (name, value) in columns {
+        map.serialize_entry(name, value)?;
+    }
+    map.end()
 }

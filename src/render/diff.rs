@@ -103,9 +103,10 @@ pub const CSV_COLUMNS: [&str; 10] = [
     "rows",
 ];
 
-/// One CSV row per conclusion that differs; `rows` lists the fact rows
-/// that made the difference, `-file:line` in the baseline, `+file:line`
-/// now, `;`-separated.
+/// One CSV row per conclusion that differs; `change` is `appeared`,
+/// `disappeared` or `changed`, and `rows` lists the fact rows that made
+/// the difference, `baseline FILE:LINE` or `current FILE:LINE`,
+/// `;`-separated.
 pub fn write_csv(diffs: &[RelationDiff], out: impl Write) -> std::io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
@@ -120,13 +121,20 @@ pub fn write_csv(diffs: &[RelationDiff], out: impl Write) -> std::io::Result<()>
                 .rows
                 .iter()
                 .map(|c| {
-                    let sign = if c.side == Where::Baseline { "-" } else { "+" };
-                    format!("{sign}{}:{}", c.row.file, c.row.line)
+                    let side = if c.side == Where::Baseline {
+                        "baseline"
+                    } else {
+                        "current"
+                    };
+                    format!("{side} {}:{}", c.row.file, c.row.line)
                 })
                 .collect();
             let record = [
                 diff.relation.clone(),
-                entry.change.mark().to_string(),
+                serde_json::to_value(entry.change)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
                 conclusion(&diff.relation, entry),
                 field(&entry.baseline, |g| g.confidence.clone()),
                 field(&entry.current, |g| g.confidence.clone()),

@@ -12,6 +12,7 @@
 
 mod cases;
 mod check;
+mod diff;
 mod errors;
 mod explain;
 mod order;

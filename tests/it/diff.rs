@@ -1,0 +1,183 @@
+//! `silsila diff`: each case folder under `tests/diff/` has a `before` and
+//! an `after` facts folder and an `expected.txt` with the summary lines the
+//! diff must print; the full output is snapshotted. Snapshots written by
+//! `infer --out` and `git:REV` baselines must give the same differences,
+//! and `--exit-code` must say whether anything changed.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{root, silsila, Scratch};
+
+fn cases() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("tests/diff"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "the diff cases are missing: {names:?}");
+    names
+}
+
+fn diff(after: &str, baseline: &str, extra: &[&str]) -> crate::support::Run {
+    let mut args = vec!["diff", "--facts", after, baseline];
+    args.extend_from_slice(extra);
+    silsila(&args)
+}
+
+#[test]
+fn every_case_prints_its_expected_summary_and_rows() {
+    for case in cases() {
+        let folder = format!("tests/diff/{case}");
+        let expected = std::fs::read_to_string(root().join(&folder).join("expected.txt"))
+            .unwrap_or_else(|e| panic!("{folder}/expected.txt: {e}"));
+        let (before, after) = (format!("{folder}/before"), format!("{folder}/after"));
+        let run = diff(&after, &before, &["--exit-code"]);
+        assert_eq!(run.code, 1, "{case}: something changed:\n{}", run.stderr);
+        for line in expected.lines().filter(|l| !l.is_empty()) {
+            assert!(
+                run.stdout.lines().any(|l| l == line),
+                "{case}: expected {line:?} in\n{}",
+                run.stdout
+            );
+        }
+        let json = diff(&after, &before, &["--format", "json"]);
+        assert_eq!(json.code, 0, "{case}: {}", json.stderr);
+        let csv = diff(&after, &before, &["--format", "csv", "descends_from"]);
+        assert_eq!(csv.code, 0, "{case}: {}", csv.stderr);
+        insta::with_settings!({ snapshot_suffix => case.clone(), input_file => root().join(&folder), prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("diff_text", run.stdout);
+            insta::assert_snapshot!("diff_csv", csv.stdout);
+            let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+            insta::assert_json_snapshot!("diff_json", value);
+        });
+    }
+}
+
+#[test]
+fn exit_code_is_zero_when_nothing_changed() {
+    let before = "tests/diff/added_row/before";
+    let run = diff(before, before, &["--exit-code"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("descends_from: +0 -0 ~0"),
+        "{}",
+        run.stdout
+    );
+    let seed = diff("facts", "facts", &["--exit-code"]);
+    assert_eq!(seed.code, 0, "{}", seed.stderr);
+    assert!(!seed.stdout.lines().any(|l| l.starts_with(['+', '-', '~'])));
+}
+
+#[test]
+fn a_snapshot_baseline_gives_the_same_conclusions_as_its_facts() {
+    for case in cases() {
+        let folder = format!("tests/diff/{case}");
+        let scratch = Scratch::new(&format!("diff-snapshot-{case}"));
+        let out = scratch.0.join("snapshot");
+        let out = out.to_str().unwrap();
+        let written = silsila(&[
+            "infer",
+            "--facts",
+            &format!("{folder}/before"),
+            "--out",
+            out,
+        ]);
+        assert_eq!(written.code, 0, "{}", written.stderr);
+        let from_facts = diff(&format!("{folder}/after"), &format!("{folder}/before"), &[]);
+        let from_snapshot = diff(&format!("{folder}/after"), out, &[]);
+        assert_eq!(from_snapshot.code, 0, "{case}: {}", from_snapshot.stderr);
+        // A snapshot keeps no facts or proofs, so the rows differ.
+        let conclusions = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter(|l| !l.starts_with("    "))
+                .map(String::from)
+                .collect()
+        };
+        assert_eq!(
+            conclusions(&from_snapshot.stdout),
+            conclusions(&from_facts.stdout),
+            "{case}"
+        );
+        let nothing = diff(&format!("{folder}/before"), out, &["--exit-code"]);
+        assert_eq!(nothing.code, 0, "{case}: {}", nothing.stdout);
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "git {args:?}: {status:?}");
+}
+
+#[test]
+fn a_git_revision_is_compared_without_touching_the_repository() {
+    let scratch = Scratch::new("diff-git");
+    let repo = &scratch.0;
+    let facts = repo.join("facts");
+    let copy = |from: &str| {
+        std::fs::create_dir_all(&facts).unwrap();
+        for entry in std::fs::read_dir(root().join(from)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), facts.join(entry.file_name())).unwrap();
+        }
+    };
+    git(
+        repo.parent().unwrap(),
+        &["init", "-q", repo.to_str().unwrap()],
+    );
+    copy("tests/diff/changed_confidence/before");
+    git(repo, &["add", "facts"]);
+    git(repo, &["commit", "-q", "-m", "before"]);
+    copy("tests/diff/changed_confidence/after");
+    let status_before = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["status", "--porcelain", "--ignored"])
+        .output()
+        .unwrap()
+        .stdout;
+
+    let facts_arg = facts.to_str().unwrap();
+    let run = diff(facts_arg, "git:HEAD", &["--exit-code", "descends_from"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("descends_from: +0 -0 ~6\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("    - row HEAD:facts/mergers.csv:3\n"),
+        "the baseline's row is named by revision:\n{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("silsila-git-"), "{}", run.stdout);
+
+    let status_after = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["status", "--porcelain", "--ignored"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(
+        status_before, status_after,
+        "the repository was left as it was"
+    );
+
+    git(repo, &["add", "facts"]);
+    git(repo, &["commit", "-q", "-m", "after"]);
+    let same = diff(facts_arg, "git:HEAD", &["--exit-code"]);
+    assert_eq!(same.code, 0, "{}{}", same.stdout, same.stderr);
+    let back = diff(facts_arg, "git:HEAD~1", &["--exit-code"]);
+    assert_eq!(back.code, 1, "{}", back.stderr);
+
+    let bad = diff(facts_arg, "git:no-such-rev", &[]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.starts_with("error: git "), "{}", bad.stderr);
+}
