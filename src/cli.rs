@@ -33,6 +33,9 @@ enum Command {
     Infer(InferArgs),
     /// Explain why a conclusion holds, down to fact rows and sources.
     Explain(ExplainArgs),
+    /// Everything concluded about one entity, and the fact rows that
+    /// mention it.
+    About(AboutArgs),
     /// Show which conclusions appeared, disappeared or changed since a
     /// baseline, and the fact rows that made the difference.
     Diff(DiffArgs),
@@ -69,6 +72,20 @@ struct ExplainArgs {
     /// be left out to explain every conclusion that matches.
     #[arg(value_name = "VALUE")]
     values: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct AboutArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+    format: ProofFormat,
+    /// The entity's name (or an alias of it).
+    #[arg(value_name = "NAME")]
+    name: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -241,6 +258,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
         Command::Infer(args) => infer(args, stdout),
         Command::Explain(args) => explain(args, stdout),
         Command::Diff(args) => diff(args, stdout),
+        Command::About(args) => about(args, stdout),
         Command::Rules(args) => list_rules(args, stdout),
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
@@ -461,6 +479,55 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
                 .map(|p| render::proof::json(&context, p))
                 .collect();
             print_json(&trees.into(), stdout)?;
+        }
+    }
+    Ok(())
+}
+
+fn about(args: AboutArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's sources");
+    let about = silsila::about::about(&facts, checked, &model, &args.name);
+    drop(progress);
+    warn(&facts.warnings);
+    let about = about?;
+    match args.format {
+        ProofFormat::Text => {
+            let mut text = format!(
+                "{}\nas of {}; current means active since {}\n\n",
+                about.name,
+                show(model.as_of),
+                show(model.recent_since)
+            );
+            if about.conclusions.is_empty() {
+                text.push_str("no conclusions name it\n");
+            } else {
+                text.push_str(&render::text(&about.conclusions));
+            }
+            text.push_str(&format!(
+                "\nfact rows that mention it ({})\n",
+                about.mentions.len()
+            ));
+            for mention in &about.mentions {
+                text.push_str(&format!(
+                    "  {}:{}  {}\n",
+                    mention.file, mention.line, mention.relation
+                ));
+            }
+            write!(stdout, "{text}").map_err(stdout_error)?;
+        }
+        ProofFormat::Json => {
+            let value = serde_json::json!({
+                "name": about.name,
+                "as_of": model.as_of.is_known().then(|| model.as_of.to_string()),
+                "conclusions": render::json(&about.conclusions),
+                "rows": about.mentions,
+            });
+            print_json(&value, stdout)?;
         }
     }
     Ok(())

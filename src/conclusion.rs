@@ -42,7 +42,18 @@ fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
 /// A row's proof does not depend on which thread found it, since each is
 /// the first least-height proof in a fixed search order.
 pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
-    proved_tables(facts, rules, model, relations, false).0
+    proved_tables(facts, rules, model, relations, false, &|_| true).0
+}
+
+/// [`tables`], keeping only the conclusions `keep` accepts.
+pub fn tables_where(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relations: &[usize],
+    keep: &(dyn Fn(&Tuple) -> bool + Sync),
+) -> Vec<Table> {
+    proved_tables(facts, rules, model, relations, false, keep).0
 }
 
 /// The fact rows each printed conclusion's shown proof rests on: for each
@@ -57,7 +68,7 @@ pub fn tables_with_rows(
     model: &Model,
     relations: &[usize],
 ) -> (Vec<Table>, ProofRows) {
-    proved_tables(facts, rules, model, relations, true)
+    proved_tables(facts, rules, model, relations, true, &|_| true)
 }
 
 fn proved_tables(
@@ -66,12 +77,17 @@ fn proved_tables(
     model: &Model,
     relations: &[usize],
     keep_rows: bool,
+    keep: &(dyn Fn(&Tuple) -> bool + Sync),
 ) -> (Vec<Table>, ProofRows) {
     let explainer = Explainer::new(facts, rules, model);
     let chosen: Vec<(usize, Vec<Tuple>)> = relations
         .iter()
         .filter(|&&index| rules.relations.get(index).is_some())
-        .map(|&index| (index, model.conclusions(rules, index)))
+        .map(|&index| {
+            let mut tuples = model.conclusions(rules, index);
+            tuples.retain(|t| keep(t));
+            (index, tuples)
+        })
         .collect();
     let blocks: Vec<(usize, &[Tuple])> = chosen
         .iter()
@@ -224,10 +240,27 @@ pub fn explain(
         wanted.push(value);
     }
     let conclusions = model.conclusions(rules, index);
-    let matching: Vec<&Tuple> = conclusions
+    let mut matching: Vec<&Tuple> = conclusions
         .iter()
         .filter(|t| t.values.iter().zip(&wanted).all(|(a, b)| a == b))
         .collect();
+    // A relation whose first columns are `a` and `b` (kept in name order,
+    // a < b) is symmetric: the name may be in either.
+    let symmetric =
+        declared.columns.len() >= 2 && declared.columns[0].0 == "a" && declared.columns[1].0 == "b";
+    if symmetric && wanted.len() == 1 {
+        matching = conclusions
+            .iter()
+            .filter(|t| t.values[..2].contains(&wanted[0]))
+            .collect();
+    } else if matching.is_empty() && symmetric && wanted.len() >= 2 {
+        let mut swapped = wanted.clone();
+        swapped.swap(0, 1);
+        matching = conclusions
+            .iter()
+            .filter(|t| t.values.iter().zip(&swapped).all(|(a, b)| a == b))
+            .collect();
+    }
     if matching.is_empty() {
         return Err(Error::Request(no_match(
             facts,

@@ -181,3 +181,75 @@ fn a_git_revision_is_compared_without_touching_the_repository() {
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.starts_with("error: git "), "{}", bad.stderr);
 }
+
+#[test]
+fn about_gathers_every_conclusion_and_row_that_names_an_entity() {
+    // Through an alias (Jassim is Jasim), in either column of co_located.
+    let run = silsila(&["about", "Jassim"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("Jasim\n"), "{}", run.stdout);
+    let json = silsila(&["about", "--format", "json", "Jasim"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let co_located = value["conclusions"]["co_located"].as_array().unwrap();
+    assert!(!co_located.is_empty());
+    assert!(co_located
+        .iter()
+        .all(|r| r["place"] == "Jasim" || r["a"] == "Jasim" || r["b"] == "Jasim"));
+    // A person: lineage and suspected links whichever column, and the
+    // rows that mention it.
+    let person = silsila(&["about", "--format", "json", "Yusuf Nabulsi"]);
+    let value: serde_json::Value = serde_json::from_str(&person.stdout).unwrap();
+    let links = value["conclusions"]["suspected_link"].as_array().unwrap();
+    assert!(links.iter().all(|l| l["b"] == "Yusuf Nabulsi"), "{links:?}");
+    assert!(!value["conclusions"]["lineage_member"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let rows: Vec<String> = value["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| format!("{}:{}", r["file"].as_str().unwrap(), r["line"]))
+        .collect();
+    assert!(
+        rows.contains(&"facts/membership.csv:5".to_string()),
+        "{rows:?}"
+    );
+    let text = silsila(&["about", "Yusuf Nabulsi"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    insta::assert_snapshot!("about_yusuf_nabulsi", text.stdout);
+
+    let unknown = silsila(&["about", "Yusuf Nabulsy"]);
+    assert_eq!(unknown.code, 1);
+    assert_eq!(
+        unknown.stderr,
+        "error: \"Yusuf Nabulsy\" is not a name in the facts; did you mean \"Yusuf Nabulsi\"?\n"
+    );
+}
+
+#[test]
+fn explain_finds_a_conclusion_whichever_of_a_or_b_the_name_is_in() {
+    let as_b = silsila(&["explain", "suspected_link", "Yusuf Nabulsi"]);
+    assert_eq!(as_b.code, 0, "{}", as_b.stderr);
+    assert!(
+        as_b.stdout
+            .starts_with("suspected_link(a: IS cell in Jasim, b: Yusuf Nabulsi"),
+        "{}",
+        as_b.stdout
+    );
+    let swapped = silsila(&[
+        "explain",
+        "suspected_link",
+        "Yusuf Nabulsi",
+        "IS cell in Jasim",
+    ]);
+    let straight = silsila(&[
+        "explain",
+        "suspected_link",
+        "IS cell in Jasim",
+        "Yusuf Nabulsi",
+    ]);
+    assert_eq!(swapped.code, 0, "{}", swapped.stderr);
+    assert_eq!(swapped.stdout, straight.stdout);
+}
