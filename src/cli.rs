@@ -62,6 +62,8 @@ struct ExplainArgs {
     facts: FactsArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    sources: SourceArgs,
     /// How to print the explanation.
     #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
     format: ProofFormat,
@@ -80,6 +82,8 @@ struct AboutArgs {
     facts: FactsArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    sources: SourceArgs,
     /// How to print it.
     #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
     format: ProofFormat,
@@ -94,6 +98,8 @@ struct DiffArgs {
     facts: FactsArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    sources: SourceArgs,
     /// How to print the differences.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -136,6 +142,50 @@ struct FactsArgs {
     quiet: bool,
 }
 
+/// Which sources a run may use; see `silsila::facts::filter`.
+#[derive(Debug, clap::Args)]
+struct SourceArgs {
+    /// Use only sources published by this date: what could be concluded
+    /// then (YYYY, YYYY-MM or YYYY-MM-DD; undated sources are left out).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    known_by: Option<Date>,
+    /// Leave out this source (repeatable): rows that rest only on it drop
+    /// out, and so do conclusions that rest only on those.
+    #[arg(long, value_name = "ID")]
+    without_source: Vec<String>,
+    /// Use only sources at least this reliable (A, the most reliable, to F).
+    #[arg(long, value_name = "LETTER", value_parser = parse_reliability)]
+    min_reliability: Option<silsila::facts::Reliability>,
+}
+
+impl SourceArgs {
+    fn filter(&self) -> silsila::facts::filter::SourceFilter {
+        silsila::facts::filter::SourceFilter {
+            known_by: self.known_by,
+            without: self.without_source.clone(),
+            min_reliability: self.min_reliability,
+        }
+    }
+}
+
+fn parse_reliability(text: &str) -> std::result::Result<silsila::facts::Reliability, String> {
+    match silsila::facts::Reliability::parse(text) {
+        Some(r) if !text.trim().is_empty() => Ok(r),
+        _ => Err(format!("{text:?} is not a reliability letter A to F")),
+    }
+}
+
+/// Loads the facts and keeps only the rows the source options admit: the
+/// one place `--known-by`, `--without-source` and `--min-reliability` act.
+fn load_facts(
+    path: &Path,
+    sources: &SourceArgs,
+    progress: &dyn silsila::progress::Progress,
+) -> Result<facts::Facts> {
+    let loaded = facts::load_with(path, progress)?;
+    facts::filter::restrict(loaded, &sources.filter())
+}
+
 impl FactsArgs {
     /// The progress display these options ask for.
     fn progress(&self) -> Box<dyn Progress> {
@@ -176,6 +226,8 @@ struct InferArgs {
     facts: FactsArgs,
     #[command(flatten)]
     run: RunArgs,
+    #[command(flatten)]
+    sources: SourceArgs,
     /// How to print the conclusions.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -447,7 +499,7 @@ fn print_json(value: &serde_json::Value, stdout: &mut dyn Write) -> Result<()> {
 fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, &args.sources, progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding proofs");
@@ -487,7 +539,7 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
 fn about(args: AboutArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, &args.sources, progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding each conclusion's sources");
@@ -548,12 +600,13 @@ fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> 
 fn side_from_facts(
     path: &Path,
     args: &DiffArgs,
+    sources: &SourceArgs,
     relations: &[usize],
     rename: &dyn Fn(&str) -> String,
 ) -> Result<silsila::diff::Side> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(path, progress.as_ref())?;
+    let facts = load_facts(path, sources, progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding each conclusion's sources");
@@ -578,10 +631,17 @@ fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failu
         tables
     };
     let same = |name: &str| name.to_string();
+    // The source options restrict the current side only, so the baseline
+    // shows what the excluded sources contributed.
+    let all = SourceArgs {
+        known_by: None,
+        without_source: Vec::new(),
+        min_reliability: None,
+    };
     let before = if let Some(rev) = args.baseline.strip_prefix("git:") {
         let checkout = baseline::checkout(&args.facts.facts, rev)?;
         let rename = |name: &str| checkout.rename(name);
-        side_from_facts(&checkout.facts.clone(), &args, &relations, &rename)?
+        side_from_facts(&checkout.facts.clone(), &args, &all, &relations, &rename)?
     } else {
         let path = PathBuf::from(&args.baseline);
         if baseline::is_snapshot(&path) {
@@ -590,10 +650,10 @@ fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failu
                 ..Side::default()
             }
         } else {
-            side_from_facts(&path, &args, &relations, &same)?
+            side_from_facts(&path, &args, &all, &relations, &same)?
         }
     };
-    let after = side_from_facts(&args.facts.facts, &args, &relations, &same)?;
+    let after = side_from_facts(&args.facts.facts, &args, &args.sources, &relations, &same)?;
     let diffs = silsila::diff::diff(&before, &after);
     let changed = diffs.iter().any(|d| !d.entries.is_empty());
     match args.format {
@@ -627,7 +687,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     let checked = rules::rules()?;
     let mut clock = Clock::new();
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, &args.sources, progress.as_ref())?;
     clock.lap("load");
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
@@ -713,6 +773,9 @@ fn write_run(
         "as_of_given": args.run.as_of.map(|d| d.to_string()),
         "recent_days": args.run.recent,
         "recent_since": known(model.recent_since),
+        "known_by": args.sources.known_by.map(|d| d.to_string()),
+        "without_source": args.sources.without_source,
+        "min_reliability": args.sources.min_reliability.map(|r| format!("{r:?}")),
         "relations": tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
     });
     let path = dir.join(silsila::diff::baseline::RUN_FILE);

@@ -19,6 +19,7 @@ mod aliases;
 pub mod confidence;
 pub mod date;
 mod delimited;
+pub mod filter;
 mod folder;
 mod header;
 pub mod lint;

@@ -253,3 +253,84 @@ fn explain_finds_a_conclusion_whichever_of_a_or_b_the_name_is_in() {
     assert_eq!(swapped.code, 0, "{}", swapped.stderr);
     assert_eq!(swapped.stdout, straight.stdout);
 }
+
+fn all_sources(json: &str) -> std::collections::BTreeSet<String> {
+    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut sources = std::collections::BTreeSet::new();
+    for rows in value.as_object().unwrap().values() {
+        for row in rows.as_array().unwrap() {
+            for s in row["sources"].as_array().unwrap() {
+                sources.insert(s.as_str().unwrap().to_string());
+            }
+        }
+    }
+    sources
+}
+
+#[test]
+fn known_by_keeps_only_what_was_published_by_then() {
+    // The seed's two articles are a month apart: before November 2022 only
+    // the North Press rows were known.
+    let all = silsila(&["infer", "--format", "json"]);
+    assert_eq!(
+        all_sources(&all.stdout),
+        ["np-2022-10", "tna-2022-11"].map(String::from).into()
+    );
+    let october = silsila(&["infer", "--format", "json", "--known-by", "2022-10-31"]);
+    assert_eq!(october.code, 0, "{}", october.stderr);
+    assert_eq!(
+        all_sources(&october.stdout),
+        ["np-2022-10".to_string()].into()
+    );
+    // The same rows as leaving The New Arab out by name.
+    let without = silsila(&[
+        "infer",
+        "--format",
+        "json",
+        "--without-source",
+        "tna-2022-11",
+    ]);
+    assert_eq!(without.stdout, october.stdout);
+    // By the end of November, everything.
+    let november = silsila(&["infer", "--format", "json", "--known-by", "2022-11-30"]);
+    assert_eq!(november.stdout, all.stdout);
+    // Neither seed source has a reliability letter (F): none is at least B.
+    let reliable = silsila(&["infer", "--format", "json", "--min-reliability", "B"]);
+    assert_eq!(reliable.code, 0, "{}", reliable.stderr);
+    assert!(
+        all_sources(&reliable.stdout).is_empty(),
+        "{}",
+        reliable.stdout
+    );
+
+    // explain, about and diff see the same rows.
+    let explained = silsila(&[
+        "explain",
+        "--known-by",
+        "2022-10-31",
+        "co_located",
+        "Eighth Division",
+    ]);
+    assert_eq!(explained.code, 0, "{}", explained.stderr);
+    assert!(
+        !explained.stdout.contains("tna-2022-11"),
+        "{}",
+        explained.stdout
+    );
+    let about = silsila(&["about", "--known-by", "2022-10-31", "Jasim"]);
+    assert!(!about.stdout.contains("tna-2022-11"), "{}", about.stdout);
+    let diff = silsila(&["diff", "--known-by", "2022-10-31", "facts", "--exit-code"]);
+    assert_eq!(diff.code, 1, "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains("descends_from: +0 -12 ~0"),
+        "{}",
+        diff.stdout
+    );
+
+    let typo = silsila(&["infer", "--without-source", "tna-2022-1"]);
+    assert_eq!(typo.code, 1);
+    assert_eq!(
+        typo.stderr,
+        "error: --without-source \"tna-2022-1\" is not a source id in sources.csv; did you mean \"tna-2022-11\"?\n"
+    );
+}
