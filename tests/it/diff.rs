@@ -2,7 +2,9 @@
 //! an `after` facts folder and an `expected.txt` with the summary lines the
 //! diff must print; the full output is snapshotted. Snapshots written by
 //! `infer --out` and `git:REV` baselines must give the same differences,
-//! and `--exit-code` must say whether anything changed.
+//! and `--exit-code` must say whether anything changed. Also `about`,
+//! `explain` through either of `a` and `b`, and the source options
+//! (`--known-by`, `--without-source`, `--min-reliability`) on the seed.
 
 use std::path::Path;
 use std::process::Command;
@@ -177,6 +179,21 @@ fn a_git_revision_is_compared_without_touching_the_repository() {
     let back = diff(facts_arg, "git:HEAD~1", &["--exit-code"]);
     assert_eq!(back.code, 1, "{}", back.stderr);
 
+    // The checkout goes into the temporary folder and is removed after.
+    let temporary = scratch.0.join("tmp");
+    std::fs::create_dir(&temporary).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_silsila"))
+        .args(["diff", "--facts", facts_arg, "git:HEAD~1"])
+        .env("TMPDIR", &temporary)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("~6"));
+    assert_eq!(
+        std::fs::read_dir(&temporary).unwrap().count(),
+        0,
+        "the checkout was removed"
+    );
+
     let bad = diff(facts_arg, "git:no-such-rev", &[]);
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.starts_with("error: git "), "{}", bad.stderr);
@@ -332,5 +349,29 @@ fn known_by_keeps_only_what_was_published_by_then() {
     assert_eq!(
         typo.stderr,
         "error: --without-source \"tna-2022-1\" is not a source id in sources.csv; did you mean \"tna-2022-11\"?\n"
+    );
+}
+
+#[test]
+fn a_damaged_snapshot_is_an_error_naming_its_file() {
+    let scratch = Scratch::new("diff-bad-snapshot");
+    scratch.write("run.json", "{ not json");
+    let run = diff("facts", scratch.path(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with(&format!(
+            "error: {}/run.json: not a run file: ",
+            scratch.path()
+        )),
+        "{}",
+        run.stderr
+    );
+    scratch.write("run.json", r#"{"relations": ["descends_from"]}"#);
+    let missing = diff("facts", scratch.path(), &[]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("descends_from.csv"),
+        "{}",
+        missing.stderr
     );
 }
