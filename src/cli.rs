@@ -645,8 +645,18 @@ fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failu
     } else {
         let path = PathBuf::from(&args.baseline);
         if baseline::is_snapshot(&path) {
+            let tables = baseline::read_snapshot(&path)?;
+            let held = |name: &str| tables.iter().any(|t| t.name == name);
+            if let Some(missing) = args.relations.iter().find(|r| !held(r)) {
+                let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+                return Err(Failure::Run(Error::Request(format!(
+                    "the snapshot {} has no {missing}; it holds {}",
+                    args.baseline,
+                    names.join(", ")
+                ))));
+            }
             Side {
-                tables: keep(baseline::read_snapshot(&path)?),
+                tables: keep(tables),
                 ..Side::default()
             }
         } else {
@@ -654,7 +664,13 @@ fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failu
         }
     };
     let after = side_from_facts(&args.facts.facts, &args, &args.sources, &relations, &same)?;
-    let diffs = silsila::diff::diff(&before, &after);
+    let mut diffs = silsila::diff::diff(&before, &after);
+    if before.proofs.is_none() {
+        // A snapshot holds the relations it was written with: compare only
+        // those (a named relation it lacks was refused on reading it).
+        let held = |name: &str| before.tables.iter().any(|t| t.name == name);
+        diffs.retain(|d| held(&d.relation));
+    }
     let changed = diffs.iter().any(|d| !d.entries.is_empty());
     match args.format {
         Format::Table => write!(stdout, "{}", render::diff::text(&diffs)).map_err(stdout_error)?,

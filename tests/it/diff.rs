@@ -375,3 +375,26 @@ fn a_damaged_snapshot_is_an_error_naming_its_file() {
         missing.stderr
     );
 }
+
+#[test]
+fn a_snapshot_of_some_relations_is_compared_on_those_only() {
+    let scratch = Scratch::new("diff-partial-snapshot");
+    let out = scratch.0.join("snap");
+    let out = out.to_str().unwrap();
+    let written = silsila(&["infer", "--out", out, "descends_from"]);
+    assert_eq!(written.code, 0, "{}", written.stderr);
+    let run = diff("facts", out, &["--exit-code"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "descends_from: +0 -0 ~0\n")
+    );
+    let named = diff("facts", out, &["co_located"]);
+    assert_eq!(named.code, 1);
+    assert!(
+        named
+            .stderr
+            .contains("has no co_located; it holds descends_from"),
+        "{}",
+        named.stderr
+    );
+}
