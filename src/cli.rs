@@ -33,6 +33,12 @@ enum Command {
     Infer(InferArgs),
     /// Explain why a conclusion holds, down to fact rows and sources.
     Explain(ExplainArgs),
+    /// Everything concluded about one entity, and the fact rows that
+    /// mention it.
+    About(AboutArgs),
+    /// Show which conclusions appeared, disappeared or changed since a
+    /// baseline, and the fact rows that made the difference.
+    Diff(DiffArgs),
     /// List the rules: name, place, reason, what each derives and reads.
     Rules(RulesArgs),
     /// Check the facts without inferring: every problem in every file.
@@ -149,6 +155,41 @@ struct ExplainArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct AboutArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print it.
+    #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
+    format: ProofFormat,
+    /// The entity's name (or an alias of it).
+    #[arg(value_name = "NAME")]
+    name: String,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    #[command(flatten)]
+    facts: FactsArgs,
+    #[command(flatten)]
+    run: RunArgs,
+    /// How to print the differences.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Exit 1 when anything changed, 0 when nothing did.
+    #[arg(long)]
+    exit_code: bool,
+    /// What to compare against: a facts folder or workbook, a folder
+    /// written by infer --out, or git:REV (the facts as committed at REV).
+    #[arg(value_name = "BASELINE")]
+    baseline: String,
+    /// The relations to compare (default: all of them).
+    #[arg(value_name = "RELATION", value_parser = output_relations())]
+    relations: Vec<String>,
+}
+
+#[derive(Debug, clap::Args)]
 struct RulesArgs {
     /// How to print the rules.
     #[arg(long, value_enum, default_value_t = ProofFormat::Text)]
@@ -173,6 +214,20 @@ struct FactsArgs {
     /// Show no progress on stderr (progress shows only on a terminal).
     #[arg(long)]
     quiet: bool,
+}
+
+/// Loads the facts and keeps only the rows the run's source options
+/// admit (see `RunArgs::restrict`).
+fn load_facts(
+    path: &Path,
+    run: Option<&RunArgs>,
+    progress: &dyn silsila::progress::Progress,
+) -> std::result::Result<facts::Facts, Failure> {
+    let loaded = facts::load_with(path, progress)?;
+    match run {
+        Some(run) => run.restrict(loaded),
+        None => Ok(loaded),
+    }
 }
 
 impl FactsArgs {
@@ -337,6 +392,8 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
     match cli.command {
         Command::Infer(args) => infer(args, stdout),
         Command::Explain(args) => explain(args, stdout),
+        Command::Diff(args) => diff(args, stdout),
+        Command::About(args) => about(args, stdout),
         Command::Rules(args) => list_rules(args, stdout),
         Command::Check(args) => check(args, stdout),
         Command::Generate(args) => generate(args),
@@ -704,6 +761,154 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     Ok(())
 }
 
+fn about(args: AboutArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's sources");
+    let about = silsila::about::about(&facts, checked, &model, &args.name);
+    drop(progress);
+    warn(&facts.warnings)?;
+    let about = about?;
+    match args.format {
+        ProofFormat::Text => {
+            let mut text = format!(
+                "{}\nas of {}; current means active since {}\n\n",
+                about.name,
+                show(model.as_of),
+                show(model.recent_since)
+            );
+            if about.conclusions.is_empty() {
+                text.push_str("no conclusions name it\n");
+            } else {
+                text.push_str(&render::text(&about.conclusions));
+            }
+            text.push_str(&format!(
+                "\nfact rows that mention it ({})\n",
+                about.mentions.len()
+            ));
+            for mention in &about.mentions {
+                text.push_str(&format!(
+                    "  {}:{}  {}\n",
+                    mention.file, mention.line, mention.relation
+                ));
+            }
+            write!(stdout, "{text}").map_err(stdout_error)?;
+        }
+        ProofFormat::Json => {
+            let value = serde_json::json!({
+                "name": about.name,
+                "as_of": model.as_of.is_known().then(|| model.as_of.to_string()),
+                "conclusions": render::json(&about.conclusions),
+                "rows": about.mentions,
+            });
+            print_json(&value, stdout)?;
+        }
+    }
+    Ok(())
+}
+
+/// The output relations named, or all of them, as indices.
+fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> Vec<usize> {
+    if names.is_empty() {
+        (0..checked.relations.len())
+            .filter(|&i| checked.relations[i].kind == DeclKind::Output)
+            .collect()
+    } else {
+        names.iter().filter_map(|n| checked.relation(n)).collect()
+    }
+}
+
+/// One side of a diff from facts: loaded, evaluated and proved.
+fn side_from_facts(
+    path: &Path,
+    args: &DiffArgs,
+    sources: Option<&RunArgs>,
+    relations: &[usize],
+    rename: &dyn Fn(&str) -> String,
+) -> std::result::Result<silsila::diff::Side, Failure> {
+    let checked = rules::rules()?;
+    let progress = args.facts.progress();
+    let facts = load_facts(path, sources, progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    progress.phase("finding each conclusion's sources");
+    let (tables, rows) = conclusion::tables_with_rows(&facts, checked, &model, relations);
+    drop(progress);
+    warn(&facts.warnings)?;
+    Ok(silsila::diff::Side::from_facts(
+        &facts, tables, &rows, rename,
+    ))
+}
+
+fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    use silsila::diff::{baseline, Side};
+    let checked = rules::rules()?;
+    let relations = chosen_relations(checked, &args.relations);
+    let names: Vec<&str> = relations
+        .iter()
+        .map(|&i| checked.relations[i].name.as_str())
+        .collect();
+    let keep = |mut tables: Vec<render::Table>| {
+        tables.retain(|t| names.contains(&t.name.as_str()));
+        tables
+    };
+    let same = |name: &str| name.to_string();
+    // The source options restrict the current side only, so the baseline
+    // shows what the excluded sources contributed.
+    let all = None;
+    let before = if let Some(rev) = args.baseline.strip_prefix("git:") {
+        let checkout = baseline::checkout(&args.facts.facts, rev)?;
+        let rename = |name: &str| checkout.rename(name);
+        side_from_facts(&checkout.facts.clone(), &args, all, &relations, &rename)?
+    } else {
+        let path = PathBuf::from(&args.baseline);
+        if baseline::is_snapshot(&path) {
+            let tables = baseline::read_snapshot(&path)?;
+            let held = |name: &str| tables.iter().any(|t| t.name == name);
+            if let Some(missing) = args.relations.iter().find(|r| !held(r)) {
+                let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+                return Err(Failure::Run(Error::Request(format!(
+                    "the snapshot {} has no {missing}; it holds {}",
+                    args.baseline,
+                    names.join(", ")
+                ))));
+            }
+            Side {
+                tables: keep(tables),
+                ..Side::default()
+            }
+        } else {
+            side_from_facts(&path, &args, all, &relations, &same)?
+        }
+    };
+    let after = side_from_facts(&args.facts.facts, &args, Some(&args.run), &relations, &same)?;
+    let mut diffs = silsila::diff::diff(&before, &after);
+    if before.proofs.is_none() {
+        // A snapshot holds the relations it was written with: compare only
+        // those (a named relation it lacks was refused on reading it).
+        let held = |name: &str| before.tables.iter().any(|t| t.name == name);
+        diffs.retain(|d| held(&d.relation));
+    }
+    let changed = diffs.iter().any(|d| !d.entries.is_empty());
+    match args.format {
+        Format::Table => write!(stdout, "{}", render::diff::text(&diffs)).map_err(stdout_error)?,
+        Format::Csv => render::diff::write_csv(&diffs, &mut *stdout).map_err(stdout_error)?,
+        Format::Json => print_json(&render::diff::json(&diffs), stdout)?,
+        Format::Xlsx => {
+            return Err(Failure::Usage(
+                "diff prints a table, CSV or JSON; --format xlsx is for infer --out".into(),
+            ))
+        }
+    }
+    if args.exit_code && changed {
+        return Err(Failure::Quiet);
+    }
+    Ok(())
+}
+
 fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     match args.format {
@@ -769,7 +974,8 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             .filter(|r| r.kind == DeclKind::Output)
             .map(|r| r.name.as_str())
             .collect();
-        write_out(dir, &args.facts.facts, args.format, &every, &tables)?;
+        let run = out_run_record(&args, &model, &tables);
+        write_out(dir, &args.facts.facts, args.format, &every, &tables, &run)?;
     } else {
         print_tables(&args, &model, &tables, stdout)?;
     }
@@ -862,6 +1068,29 @@ fn warn(warnings: &[silsila::Problem]) -> Result<()> {
     Ok(())
 }
 
+/// What `run.json` records beside `infer --out`'s files: the run's
+/// parameters and the relations written, so a snapshot can be read back
+/// (by `diff`) and told from a facts folder.
+fn out_run_record(
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+) -> serde_json::Value {
+    let known = |d: Date| d.is_known().then(|| d.to_string());
+    serde_json::json!({
+        "silsila": env!("CARGO_PKG_VERSION"),
+        "facts": args.facts.facts.display().to_string(),
+        "as_of": known(model.as_of),
+        "as_of_given": args.run.as_of.map(|d| d.to_string()),
+        "recent_days": args.run.recent,
+        "recent_since": known(model.recent_since),
+        "known_by": args.run.known_by.map(|d| d.to_string()),
+        "without_source": args.run.without_source,
+        "min_reliability": args.run.min_reliability.map(|r| format!("{r:?}")),
+        "relations": tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+    })
+}
+
 /// The run's parameters, as the first sheet of a workbook shows them.
 fn parameters(facts: &Path, run: &RunArgs, model: &silsila::model::Model) -> Vec<(String, String)> {
     vec![
@@ -919,8 +1148,18 @@ fn write_out(
     format: Format,
     every: &[&str],
     tables: &[render::Table],
+    run: &serde_json::Value,
 ) -> Result<()> {
     let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
+    // The run's record, in the same set as the conclusions.
+    let (path, file) = folder.create(silsila::diff::baseline::RUN_FILE)?;
+    let mut buffered = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut buffered, run)
+        .map_err(std::io::Error::other)
+        .and_then(|()| buffered.write_all(b"\n"))
+        .and_then(|()| buffered.into_inner().map_err(|e| e.into_error()))
+        .and_then(|file| file.sync_all())
+        .map_err(|source| Error::Io { path, source })?;
     let extension = if format == Format::Json {
         "json"
     } else {

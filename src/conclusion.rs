@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::error::{Error, Result};
-use crate::explain::{provenance, Explainer, Proof};
+use crate::explain::{provenance, Explainer, Proof, RowRef};
 use crate::facts::{Date, Facts, Reliability, Symbol, Value};
 use crate::model::{Model, Tuple};
 use crate::render::{Cell, Table};
@@ -42,11 +42,52 @@ fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
 /// A row's proof does not depend on which thread found it, since each is
 /// the first least-height proof in a fixed search order.
 pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
+    proved_tables(facts, rules, model, relations, false, &|_| true).0
+}
+
+/// [`tables`], keeping only the conclusions `keep` accepts.
+pub fn tables_where(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relations: &[usize],
+    keep: &(dyn Fn(&Tuple) -> bool + Sync),
+) -> Vec<Table> {
+    proved_tables(facts, rules, model, relations, false, keep).0
+}
+
+/// The fact rows each printed conclusion's shown proof rests on: for each
+/// table, for each of its rows.
+pub type ProofRows = Vec<Vec<Vec<RowRef>>>;
+
+/// [`tables`], with the fact rows each conclusion's shown proof rests on
+/// (the rows its `sources` come from), as `diff` needs them.
+pub fn tables_with_rows(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relations: &[usize],
+) -> (Vec<Table>, ProofRows) {
+    proved_tables(facts, rules, model, relations, true, &|_| true)
+}
+
+fn proved_tables(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relations: &[usize],
+    keep_rows: bool,
+    keep: &(dyn Fn(&Tuple) -> bool + Sync),
+) -> (Vec<Table>, ProofRows) {
     let explainer = Explainer::new(facts, rules, model);
     let chosen: Vec<(usize, Vec<Tuple>)> = relations
         .iter()
         .filter(|&&index| rules.relations.get(index).is_some())
-        .map(|&index| (index, model.conclusions(rules, index)))
+        .map(|&index| {
+            let mut tuples = model.conclusions(rules, index);
+            tuples.retain(|t| keep(t));
+            (index, tuples)
+        })
         .collect();
     let blocks: Vec<(usize, &[Tuple])> = chosen
         .iter()
@@ -59,7 +100,7 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
     let next = AtomicUsize::new(0);
     let prove_blocks = || {
         let mut search = explainer.search();
-        let mut done: Vec<(usize, Vec<Vec<Cell>>)> = Vec::new();
+        let mut done: Vec<(usize, Block)> = Vec::new();
         loop {
             let taken = next.fetch_add(1, Ordering::Relaxed);
             let Some(&(index, block)) = blocks.get(taken) else {
@@ -67,14 +108,21 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
             };
             let rows = block
                 .iter()
-                .map(|tuple| row(facts, tuple, search.prove(index, tuple).as_deref()))
+                .map(|tuple| {
+                    let proof = search.prove(index, tuple);
+                    let refs = match (&proof, keep_rows) {
+                        (Some(p), true) => p.rows(),
+                        _ => Vec::new(),
+                    };
+                    (row(facts, tuple, proof.as_deref()), refs)
+                })
                 .collect();
             done.push((taken, rows));
             search.forget_beyond(MEMORY);
         }
     };
-    let mut proved: Vec<Vec<Vec<Cell>>> = vec![Vec::new(); blocks.len()];
-    let finished: Vec<Vec<(usize, Vec<Vec<Cell>>)>> = if threads == 1 {
+    let mut proved: Vec<Block> = vec![Vec::new(); blocks.len()];
+    let finished: Vec<Vec<(usize, Block)>> = if threads == 1 {
         vec![prove_blocks()]
     } else {
         std::thread::scope(|scope| {
@@ -99,19 +147,23 @@ pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]
             let mut columns: Vec<String> =
                 relation.columns.iter().map(|(n, _)| n.clone()).collect();
             columns.extend(EXTRA_COLUMNS.map(String::from));
-            let rows = proved
+            let (rows, refs): (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) = proved
                 .by_ref()
                 .take(tuples.len().div_ceil(BLOCK))
                 .flatten()
-                .collect();
-            Table {
+                .unzip();
+            let table = Table {
                 name: relation.name.clone(),
                 columns,
                 rows,
-            }
+            };
+            (table, if keep_rows { refs } else { Vec::new() })
         })
-        .collect()
+        .unzip()
 }
+
+/// A block of proved rows: each row's cells and its proof's fact rows.
+type Block = Vec<(Vec<Cell>, Vec<RowRef>)>;
 
 /// How many rows a thread proves at a time.
 const BLOCK: usize = 256;

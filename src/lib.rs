@@ -10,8 +10,10 @@
 // Tests may unwrap: a panic there is a failed test, not a crash for a user.
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+pub mod about;
 pub mod builtin;
 pub mod conclusion;
+pub mod diff;
 pub mod dl;
 pub mod error;
 pub mod eval;

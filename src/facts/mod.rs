@@ -349,7 +349,8 @@ impl Facts {
             .iter()
             .filter(|s| !within_excluded(s))
             .filter(|s| match filter.known_by {
-                Some(by) => s.date.is_known() && s.date.first_day() <= by.last_day(),
+                // Published by then whatever day of its period it was.
+                Some(by) => s.date.is_known() && s.date.last_day() <= by.last_day(),
                 None => true,
             })
             .filter(|s| {

@@ -137,6 +137,17 @@ impl Interner {
         self.by_key.get(&name_key(text)).copied()
     }
 
+    /// The known name nearest to `text` when it is a likely typo of one
+    /// (through the program's one "did you mean"), as its symbol; every
+    /// spelling counts, aliases included.
+    pub fn nearest(&self, text: &str) -> Option<Symbol> {
+        let mut keys: Vec<&str> = self.by_key.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let key = name_key(text);
+        let found = super::suggestion::nearest(&key, keys.iter().copied())?;
+        self.by_key.get(found).copied()
+    }
+
     /// Replaces the display spelling of a symbol.
     pub fn set_display(&mut self, symbol: Symbol, display: &str) {
         if let Some(slot) = self.display.get_mut(symbol.0 as usize) {

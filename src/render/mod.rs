@@ -5,6 +5,7 @@
 //! once from the model, and each format only lays it out.
 
 mod csv_out;
+pub mod diff;
 pub mod escape;
 pub mod graph;
 pub mod proof;

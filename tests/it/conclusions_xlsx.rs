@@ -28,6 +28,10 @@ fn workbook_matches_the_csv_output_sheet_for_sheet() {
     let names = workbook.sheet_names();
     let mut csv_names: Vec<String> = std::fs::read_dir(&csv_dir)
         .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "csv"))
+        })
         .map(|e| {
             e.unwrap()
                 .path()

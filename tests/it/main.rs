@@ -13,6 +13,7 @@
 mod cases;
 mod check;
 mod conclusions_xlsx;
+mod diff;
 mod errors;
 mod explain;
 mod graph;

@@ -166,7 +166,11 @@ fn json_output_writes_one_json_file_per_relation_and_drops_stale_outputs() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         names(&out),
-        BTreeSet::from(["co_located.json".to_string(), "notes.txt".to_string()])
+        BTreeSet::from([
+            "co_located.json".to_string(),
+            "notes.txt".to_string(),
+            "run.json".to_string()
+        ])
     );
     let printed = silsila(&["infer", "--format", "json", "co_located"]);
     let printed: serde_json::Value = serde_json::from_str(&printed.stdout).unwrap();

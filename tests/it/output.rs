@@ -41,8 +41,24 @@ fn out_writes_one_csv_per_relation_and_nothing_else() {
             .unwrap()
             .map(|entry| entry.unwrap().file_name().into_string().unwrap())
             .collect();
-        let expected: BTreeSet<String> = relations.iter().map(|r| format!("{r}.csv")).collect();
+        let mut expected: BTreeSet<String> = relations.iter().map(|r| format!("{r}.csv")).collect();
+        expected.insert("run.json".into());
         assert_eq!(written, expected, "{name}: no temporary or other files");
+        let run_file: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(format!("{out}/run.json")).unwrap())
+                .unwrap();
+        assert_eq!(run_file["silsila"], env!("CARGO_PKG_VERSION"), "{name}");
+        assert_eq!(run_file["facts"], facts, "{name}");
+        assert_eq!(
+            run_file["relations"],
+            serde_json::json!(relations),
+            "{name}"
+        );
+        assert!(run_file["recent_days"].is_u64(), "{name}: {run_file}");
+        assert!(
+            run_file["as_of"].is_string() || run_file["as_of"].is_null(),
+            "{name}: {run_file}"
+        );
 
         for relation in &relations {
             let mut args = vec!["infer", "--facts", facts, "--format", "csv", relation];
