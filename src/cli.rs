@@ -406,7 +406,7 @@ pub fn run(cli: Cli, stdout: &mut dyn Write) -> std::result::Result<(), Failure>
 fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding each conclusion's proof");
@@ -429,20 +429,14 @@ fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
         ))
         .into());
     }
-    let io = |source| Error::Io {
-        path: args.out.clone(),
-        source,
-    };
-    let temporary = args.out.with_extension("html.tmp");
-    std::fs::write(&temporary, html).map_err(io)?;
-    std::fs::rename(&temporary, &args.out).map_err(io)?;
+    silsila::out_dir::write_file(&args.out, html.as_bytes())?;
     Ok(())
 }
 
 fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     drop(progress);
@@ -457,7 +451,7 @@ fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     use render::graph;
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = facts::load_with(&args.facts.facts, progress.as_ref())?;
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     drop(progress);

@@ -22,7 +22,7 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::hash::{BuildHasher, Hasher};
-use std::io::ErrorKind;
+use std::io::{ErrorKind, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -200,4 +200,28 @@ fn refuse_inside(dir: &Path, inputs: &Path) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Writes one file at `path` the way an output folder writes its set: a
+/// fresh exclusive temporary file beside it, under the folder's lock, then
+/// a rename, so a link planted at `path` or at a temporary name is never
+/// written through. For single-file outputs (a report, a workbook).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::Request(format!("{} names no file to write", path.display())))?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut folder = OutDir::open(dir, None, false, false)?;
+    let (temporary, mut file) = folder.create(name)?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|source| Error::Io {
+            path: temporary,
+            source,
+        })?;
+    folder.commit(&[])
 }

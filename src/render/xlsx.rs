@@ -56,12 +56,8 @@ pub fn write_xlsx_file(
         let sheet = workbook.add_worksheet();
         fill(sheet, &table.name, &table.columns, &rows, &text, &header).map_err(fail)?;
     }
-    let temporary = path.with_extension("xlsx.tmp");
-    workbook.save(&temporary).map_err(fail)?;
-    std::fs::rename(&temporary, path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })
+    let bytes = workbook.save_to_buffer().map_err(fail)?;
+    crate::out_dir::write_file(path, &bytes)
 }
 
 /// Excel's dates start in 1900; an earlier or unknown as-of gives 1900-01-01.

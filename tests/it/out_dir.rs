@@ -203,3 +203,62 @@ fn an_output_that_cannot_be_replaced_leaves_the_earlier_set_whole() {
     );
     assert_eq!(contents(&out), before, "no temporary file, nothing renamed");
 }
+
+#[test]
+fn single_file_outputs_never_write_through_a_planted_link() {
+    // A report or workbook is written like a folder's set: a fresh
+    // exclusive temporary file, then a rename. Links planted at its path
+    // and at the temporary names older versions used are replaced, and
+    // what they point at is left as it was.
+    let scratch = Scratch::new("single-file-links");
+    let victim = scratch.0.join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    for (command, file, old_temporary) in [
+        ("report", "report.html", "report.html.tmp"),
+        ("infer", "conclusions.xlsx", "conclusions.xlsx.tmp"),
+    ] {
+        let out = scratch.0.join(file);
+        std::os::unix::fs::symlink(&victim, scratch.0.join(old_temporary)).unwrap();
+        std::os::unix::fs::symlink(&victim, &out).unwrap();
+        let out_arg = out.to_str().unwrap();
+        let run = match command {
+            "report" => silsila(&["report", "--out", out_arg]),
+            _ => silsila(&["infer", "--format", "xlsx", "--out", out_arg]),
+        };
+        assert_eq!(run.code, 0, "{command}: {}", run.stderr);
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "keep me",
+            "{command}"
+        );
+        let meta = std::fs::symlink_metadata(&out).unwrap();
+        assert!(meta.is_file() && meta.len() > 1000, "{command}: {meta:?}");
+    }
+}
+
+#[test]
+fn graph_and_export_read_only_the_sources_asked_for() {
+    // --known-by 2022-10-31 leaves The New Arab's rows (2022-11) out: no
+    // lineage edge of the Khalid ibn al-Walid Army in the graph, and fewer
+    // relationships in the STIX bundle.
+    let graph = silsila(&["graph", "--format", "dot", "--known-by", "2022-10-31"]);
+    assert_eq!(graph.code, 0, "{}", graph.stderr);
+    assert!(
+        !graph.stdout.contains("Khalid ibn al-Walid Army"),
+        "{}",
+        graph.stdout
+    );
+    let all = silsila(&["graph", "--format", "dot"]);
+    assert!(all.stdout.contains("Khalid ibn al-Walid Army"));
+    let count = |args: &[&str]| {
+        let run = silsila(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.matches("\"type\": \"relationship\"").count()
+    };
+    let october = count(&["export", "--format", "stix", "--known-by", "2022-10-31"]);
+    let everything = count(&["export", "--format", "stix"]);
+    assert!(
+        0 < october && october < everything,
+        "{october} of {everything}"
+    );
+}
