@@ -216,6 +216,21 @@ struct FactsArgs {
     quiet: bool,
 }
 
+/// The facts as the run's options restrict them, evaluated, with their
+/// warnings printed: what graph and export start from.
+fn evaluated(
+    facts: &FactsArgs,
+    run: &RunArgs,
+) -> std::result::Result<(facts::Facts, silsila::model::Model), Failure> {
+    let progress = facts.progress();
+    let loaded = load_facts(&facts.facts, Some(run), progress.as_ref())?;
+    progress.phase("evaluating rules");
+    let model = eval::run(&loaded, &run.options())?;
+    drop(progress);
+    warn(&loaded.warnings)?;
+    Ok((loaded, model))
+}
+
 /// Loads the facts and keeps only the rows the run's source options
 /// admit (see `RunArgs::restrict`).
 fn load_facts(
@@ -435,12 +450,7 @@ fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
 
 fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
-    let progress = args.facts.progress();
-    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    drop(progress);
-    warn(&facts.warnings)?;
+    let (facts, model) = evaluated(&args.facts, &args.run)?;
     match args.format {
         ExportFormat::Stix => print_json(&render::stix::bundle(&facts, checked, &model), stdout)?,
     }
@@ -450,12 +460,7 @@ fn export(args: ExportArgs, stdout: &mut dyn Write) -> std::result::Result<(), F
 fn graph(args: GraphArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     use render::graph;
     let checked = rules::rules()?;
-    let progress = args.facts.progress();
-    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    drop(progress);
-    warn(&facts.warnings)?;
+    let (facts, model) = evaluated(&args.facts, &args.run)?;
     let request = graph::Request {
         what: match args.what {
             GraphWhat::Lineage => graph::What::Lineage,
