@@ -187,12 +187,7 @@ pub fn text(context: &Context, proof: &Proof, contrary: &[crate::conclusion::Con
 fn sources_footer(context: &Context, rows: &[RowRef]) -> String {
     let mut ids: Vec<Symbol> = Vec::new();
     for row in rows {
-        let Some(row) = context
-            .facts
-            .tables
-            .get(row.table)
-            .and_then(|t| t.rows.get(row.row))
-        else {
+        let Some(row) = fact_row(context, *row) else {
             continue;
         };
         for id in row.sources.iter().chain(&row.disputed_by) {
@@ -392,13 +387,13 @@ fn write_node(
     }
 }
 
+/// The fact row a proof leaf names.
+fn fact_row<'a>(context: &Context<'a>, row: RowRef) -> Option<&'a crate::facts::Row> {
+    context.facts.tables.get(row.table)?.rows.get(row.row)
+}
+
 fn write_row(context: &Context, row_ref: RowRef, body: &str, out: &mut String) {
-    let Some(row) = context
-        .facts
-        .tables
-        .get(row_ref.table)
-        .and_then(|t| t.rows.get(row_ref.row))
-    else {
+    let Some(row) = fact_row(context, row_ref) else {
         return;
     };
     let names = |ids: &[Symbol]| -> String {
@@ -480,7 +475,7 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
             let rows: Vec<Json> = rows
                 .iter()
                 .filter_map(|r| {
-                    let row = context.facts.tables.get(r.table)?.rows.get(r.row)?;
+                    let row = fact_row(context, *r)?;
                     Some(json!({
                         "file": row.origin.file.as_ref(),
                         "notes": row.notes.as_ref(),
@@ -752,7 +747,7 @@ fn disputes(context: &Context, proof: &Proof) -> Vec<(String, String)> {
     proof
         .rows()
         .into_iter()
-        .filter_map(|r| context.facts.tables.get(r.table)?.rows.get(r.row))
+        .filter_map(|r| fact_row(context, r))
         .filter(|row| !row.disputed_by.is_empty())
         .map(|row| {
             let by: Vec<&str> = row
