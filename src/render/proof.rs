@@ -368,12 +368,7 @@ fn write_node(
             }
             let weakest = proof.weakest_premise();
             for (i, premise) in premises.iter().enumerate() {
-                let last = i + 1 == premises.len();
-                let (first, next) = if last {
-                    (format!("{rest}└─ "), format!("{rest}   "))
-                } else {
-                    (format!("{rest}├─ "), format!("{rest}│  "))
-                };
+                let (first, next) = branch(rest, i + 1 == premises.len());
                 write_node(
                     context,
                     premise,
@@ -557,14 +552,19 @@ fn blocked_rows(refusals: &[RuleRefusal], rows: &mut Vec<RowRef>) {
     }
 }
 
+/// The prefixes of a tree branch under `indent`: its own line's, and its
+/// children's; the last branch closes the line.
+fn branch(indent: &str, last: bool) -> (String, String) {
+    if last {
+        (format!("{indent}└─ "), format!("{indent}   "))
+    } else {
+        (format!("{indent}├─ "), format!("{indent}│  "))
+    }
+}
+
 fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out: &mut String) {
     for (i, refused) in refusals.iter().enumerate() {
-        let last = i + 1 == refusals.len();
-        let (first, rest) = if last {
-            (format!("{indent}└─ "), format!("{indent}   "))
-        } else {
-            (format!("{indent}├─ "), format!("{indent}│  "))
-        };
+        let (first, rest) = branch(indent, i + 1 == refusals.len());
         if let Some(rule) = context.rules.program.rules.get(refused.rule) {
             out.push_str(&format!(
                 "{first}by rule {} ({}): {}\n",
