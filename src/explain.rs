@@ -827,19 +827,8 @@ impl Search<'_, '_> {
                         continue;
                     }
                     last = Some(first);
-                    let mut bound_here = 0u64;
-                    let mut consistent = true;
-                    for (slot, value) in terms.iter().zip(tuples.values(candidate)) {
-                        if let Slot::Var(var) = *slot {
-                            match w.bindings[var] {
-                                Some(bound) => consistent &= bound == *value,
-                                None => {
-                                    w.bindings[var] = Some(*value);
-                                    bound_here |= 1 << var;
-                                }
-                            }
-                        }
-                    }
+                    let (bound_here, consistent) =
+                        bind_terms(terms, tuples.values(candidate), &mut w.bindings);
                     if consistent {
                         w.premises.push((index, (*relation, first)));
                         self.walk(w, rest);
@@ -1059,6 +1048,26 @@ fn value(slot: Slot, bindings: &[Option<Value>]) -> Option<Value> {
     }
 }
 
+/// Binds an atom's unbound variables to a tuple's values: the mask of the
+/// variables bound here (for [`unbind`]), and whether the tuple agrees
+/// with the variables bound before.
+fn bind_terms(terms: &[Slot], values: &[Value], bindings: &mut [Option<Value>]) -> (u64, bool) {
+    let mut bound_here = 0u64;
+    let mut consistent = true;
+    for (slot, value) in terms.iter().zip(values) {
+        if let Slot::Var(var) = *slot {
+            match bindings[var] {
+                Some(bound) => consistent &= bound == *value,
+                None => {
+                    bindings[var] = Some(*value);
+                    bound_here |= 1 << var;
+                }
+            }
+        }
+    }
+    (bound_here, consistent)
+}
+
 fn unbind(bindings: &mut [Option<Value>], mut mask: u64) {
     while mask != 0 {
         let var = mask.trailing_zeros() as usize;
@@ -1270,19 +1279,8 @@ impl Search<'_, '_> {
                     if r.budget == 0 || r.derives {
                         return;
                     }
-                    let mut bound_here = 0u64;
-                    let mut consistent = true;
-                    for (slot, value) in terms.iter().zip(tuples.values(candidate)) {
-                        if let Slot::Var(var) = *slot {
-                            match r.bindings[var] {
-                                Some(bound) => consistent &= bound == *value,
-                                None => {
-                                    r.bindings[var] = Some(*value);
-                                    bound_here |= 1 << var;
-                                }
-                            }
-                        }
-                    }
+                    let (bound_here, consistent) =
+                        bind_terms(terms, tuples.values(candidate), &mut r.bindings);
                     if consistent {
                         self.refuse(r, index + 1);
                     }

@@ -492,15 +492,7 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
             ..
         } => {
             if let Some(rule) = context.rules.program.rules.get(*rule) {
-                object.insert(
-                    "rule".into(),
-                    json!({
-                        "name": rule.name,
-                        "file": rule.loc.file,
-                        "line": rule.loc.line,
-                        "reason": rule.reason,
-                    }),
-                );
+                object.insert("rule".into(), rule_json(rule));
             }
             let conditions: Vec<Json> = conditions
                 .iter()
@@ -550,6 +542,17 @@ fn blocked_rows(refusals: &[RuleRefusal], rows: &mut Vec<RowRef>) {
             _ => {}
         }
     }
+}
+
+/// A rule as proof and why-not JSON name it: `name`, `file`, `line`,
+/// `reason`.
+fn rule_json(rule: &crate::dl::syntax::Rule) -> Json {
+    json!({
+        "name": rule.name,
+        "file": rule.loc.file,
+        "line": rule.loc.line,
+        "reason": rule.reason,
+    })
 }
 
 /// The prefixes of a tree branch under `indent`: its own line's, and its
@@ -633,14 +636,7 @@ fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
         .iter()
         .map(|refused| {
             let rule = context.rules.program.rules.get(refused.rule);
-            let mut node = json!({
-                "rule": rule.map(|rule| json!({
-                    "name": rule.name,
-                    "file": rule.loc.file,
-                    "line": rule.loc.line,
-                    "reason": rule.reason,
-                })),
-            });
+            let mut node = json!({ "rule": rule.map(rule_json) });
             if let Some(object) = node.as_object_mut() {
                 match &refused.refusal {
                     Refusal::Missing {
