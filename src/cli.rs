@@ -728,27 +728,26 @@ fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(),
     drop(progress);
     warn(&facts.warnings)?;
     let proofs = proofs?;
+    let contrary = conclusion::contrary(&facts, checked, &model, &proofs);
     match args.format {
         ProofFormat::Text => {
             let trees: Vec<String> = proofs
                 .iter()
-                .map(|p| {
-                    let contrary = conclusion::contrary(&facts, checked, &model, p);
-                    render::proof::text(&context, p, &contrary)
-                })
+                .zip(&contrary)
+                .map(|(p, contrary)| render::proof::text(&context, p, contrary))
                 .collect();
             write!(stdout, "{}", render::terminal(&trees.join("\n"))).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
             let trees: Vec<serde_json::Value> = proofs
                 .iter()
-                .map(|p| {
+                .zip(&contrary)
+                .map(|(p, contrary)| {
                     let mut tree = render::proof::json(&context, p);
-                    let contrary = conclusion::contrary(&facts, checked, &model, p);
                     if let Some(object) = tree.as_object_mut() {
                         object.insert(
                             "contrary".into(),
-                            render::proof::contrary_json(&context, p, &contrary),
+                            render::proof::contrary_json(&context, p, contrary),
                         );
                     }
                     tree

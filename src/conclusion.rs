@@ -442,39 +442,60 @@ pub struct Contrary {
     pub proof: Rc<Proof>,
 }
 
-/// The contrary evidence the rules found for a conclusion whose first two
-/// columns are a pair of entities (`suspected_link`, `possibly_same`): ties
-/// between the same two that opposition blocked, in both directions,
-/// sorted. Empty for other relations, and when the rules have no ties.
-pub fn contrary(facts: &Facts, rules: &Checked, model: &Model, proof: &Proof) -> Vec<Contrary> {
+/// The contrary evidence the rules found for each of these conclusions
+/// whose first two columns are a pair of entities (`suspected_link`,
+/// `possibly_same`): ties between the same two that opposition blocked, in
+/// both directions, sorted. Empty for other relations, and when the rules
+/// have no ties. One search serves them all.
+pub fn contrary(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    proofs: &[Rc<Proof>],
+) -> Vec<Vec<Contrary>> {
+    let (Some(ties), Some(enemies)) = (rules.relation(TIES), rules.relation(ENEMIES)) else {
+        return vec![Vec::new(); proofs.len()];
+    };
+    let explainer = Explainer::new(facts, rules, model);
+    let mut search = explainer.search();
+    proofs
+        .iter()
+        .map(|proof| blocked_ties(rules, model, ties, enemies, &mut search, proof))
+        .collect()
+}
+
+/// The ties between the pair a proof concludes that opposition blocked.
+fn blocked_ties(
+    rules: &Checked,
+    model: &Model,
+    ties: usize,
+    enemies: usize,
+    search: &mut crate::explain::Search,
+    proof: &Proof,
+) -> Vec<Contrary> {
     let relation = &rules.relations[proof.relation()];
     let inferred_pair = relation.inferred
         && relation.columns.len() >= 2
         && relation.columns[..2].iter().all(|(_, ty)| ty == "entity");
-    let (Some(ties), Some(enemies)) = (rules.relation(TIES), rules.relation(ENEMIES)) else {
-        return Vec::new();
-    };
-    let (Some(Value::Name(a)), Some(Value::Name(b))) =
-        (proof.tuple().values.first(), proof.tuple().values.get(1))
-    else {
+    let (Some(a), Some(b)) = (proof.tuple().values.first(), proof.tuple().values.get(1)) else {
         return Vec::new();
     };
     if !inferred_pair {
         return Vec::new();
     }
-    let explainer = Explainer::new(facts, rules, model);
-    let mut search = explainer.search();
+    // Ties are sorted by their pair: the run of each order is found by
+    // binary search.
     let tuples = &model.relations[ties];
     let mut found: Vec<(Symbol, Symbol, Symbol)> = Vec::new();
-    for i in 0..tuples.len() {
-        let values = tuples.values(i);
-        let [Value::Name(x), Value::Name(y), Value::Name(via_a), Value::Name(via_b), Value::Name(why)] =
-            values[..]
-        else {
-            continue;
-        };
-        if (x, y) == (*a, *b) || (x, y) == (*b, *a) {
-            found.push((why, via_a, via_b));
+    for pair in [[*a, *b], [*b, *a]] {
+        let start = tuples.partition_point(0..tuples.len(), |v| v[..2] < pair[..]);
+        let end = tuples.partition_point(start..tuples.len(), |v| v[..2] == pair[..]);
+        for i in start..end {
+            if let [_, _, Value::Name(via_a), Value::Name(via_b), Value::Name(why)] =
+                tuples.values(i)[..]
+            {
+                found.push((why, via_a, via_b));
+            }
         }
     }
     found.sort();
