@@ -473,10 +473,8 @@ fn blocked_ties(
     search: &mut crate::explain::Search,
     proof: &Proof,
 ) -> Vec<Contrary> {
-    let relation = &rules.relations[proof.relation()];
-    let inferred_pair = relation.inferred
-        && relation.columns.len() >= 2
-        && relation.columns[..2].iter().all(|(_, ty)| ty == "entity");
+    let inferred_pair =
+        rules.relations[proof.relation()].inferred && is_pair(rules, proof.relation());
     let (Some(a), Some(b)) = (proof.tuple().values.first(), proof.tuple().values.get(1)) else {
         return Vec::new();
     };
