@@ -5,13 +5,14 @@
 //! rests on, and, when every derivation rests on a contested row, the
 //! sources that dispute it.
 
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::error::{Error, Result};
-use crate::explain::{provenance, Explainer, Proof, RowRef};
+use crate::explain::{provenance_of_rows, Explainer, Proof, RowRef};
 use crate::facts::{Date, Facts, Reliability, Symbol, Value};
 use crate::model::{Model, Tuple};
 use crate::render::{Cell, Table};
@@ -36,11 +37,9 @@ fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
 
 /// The printed conclusions of each relation, in the order given.
 ///
-/// Proving every row for its sources is most of the work, so rows are
-/// proved in blocks on every core: each thread takes the next block and
-/// keeps its own memory of proofs, and the blocks are put back in order.
-/// A row's proof does not depend on which thread found it, since each is
-/// the first least-height proof in a fixed search order.
+/// Each row's sources come from the fact rows under its shown derivation,
+/// as evaluation recorded it; no proof is searched for. Rows are read on
+/// every core, in blocks put back in order.
 pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
     proved_tables(facts, rules, model, relations, false, &|_| true).0
 }
@@ -79,79 +78,33 @@ fn proved_tables(
     keep_rows: bool,
     keep: &(dyn Fn(&Tuple) -> bool + Sync),
 ) -> (Vec<Table>, ProofRows) {
-    let explainer = Explainer::new(facts, rules, model);
-    let chosen: Vec<(usize, Vec<Tuple>)> = relations
+    relations
         .iter()
         .filter(|&&index| rules.relations.get(index).is_some())
         .map(|&index| {
-            let mut tuples = model.conclusions(rules, index);
-            tuples.retain(|t| keep(t));
-            (index, tuples)
-        })
-        .collect();
-    let blocks: Vec<(usize, &[Tuple])> = chosen
-        .iter()
-        .flat_map(|(index, tuples)| tuples.chunks(BLOCK).map(move |block| (*index, block)))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZero::get)
-        .min(blocks.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let prove_blocks = || {
-        let mut search = explainer.search();
-        let mut done: Vec<(usize, Block)> = Vec::new();
-        loop {
-            let taken = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(index, block)) = blocks.get(taken) else {
-                return done;
-            };
-            let rows = block
-                .iter()
-                .map(|tuple| {
-                    let proof = search.prove(index, tuple);
-                    let refs = match (&proof, keep_rows) {
-                        (Some(p), true) => p.rows(),
-                        _ => Vec::new(),
-                    };
-                    (row(facts, tuple, proof.as_deref()), refs)
+            let relation = &rules.relations[index];
+            let tuples = &model.relations[index];
+            let mut chosen = model.conclusion_positions(rules, index);
+            chosen.retain(|&i| keep(&tuples.tuple(i)));
+            let (rows, refs): (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) = chosen
+                .par_chunks(BLOCK)
+                .map_init(FxHashSet::default, |seen, block| {
+                    block
+                        .iter()
+                        .map(|&i| {
+                            let rows = model.derivations.rows(rules, (index, i), seen);
+                            let cells = row(facts, &tuples.tuple(i), &rows);
+                            (cells, if keep_rows { rows } else { Vec::new() })
+                        })
+                        .collect::<Vec<_>>()
                 })
-                .collect();
-            done.push((taken, rows));
-            search.forget_beyond(MEMORY);
-        }
-    };
-    let mut proved: Vec<Block> = vec![Vec::new(); blocks.len()];
-    let finished: Vec<Vec<(usize, Block)>> = if threads == 1 {
-        vec![prove_blocks()]
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(prove_blocks)).collect();
-            handles
+                .collect::<Vec<_>>()
                 .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
-    };
-    for (taken, rows) in finished.into_iter().flatten() {
-        proved[taken] = rows;
-    }
-    let mut proved = proved.into_iter();
-    chosen
-        .iter()
-        .map(|(index, tuples)| {
-            let relation = &rules.relations[*index];
+                .flatten()
+                .unzip();
             let mut columns: Vec<String> =
                 relation.columns.iter().map(|(n, _)| n.clone()).collect();
             columns.extend(EXTRA_COLUMNS.map(String::from));
-            let (rows, refs): (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) = proved
-                .by_ref()
-                .take(tuples.len().div_ceil(BLOCK))
-                .flatten()
-                .unzip();
             let table = Table {
                 name: relation.name.clone(),
                 columns,
@@ -162,21 +115,13 @@ fn proved_tables(
         .unzip()
 }
 
-/// A block of proved rows: each row's cells and its proof's fact rows.
-type Block = Vec<(Vec<Cell>, Vec<RowRef>)>;
+/// How many rows a thread reads at a time.
+const BLOCK: usize = 1024;
 
-/// How many rows a thread proves at a time.
-const BLOCK: usize = 256;
-
-/// How many proofs and failures a thread remembers before it starts
-/// afresh: enough to reuse the proofs of shared premises, few enough that
-/// a million rows do not keep a million proofs alive.
-const MEMORY: usize = 1 << 16;
-
-fn row(facts: &Facts, tuple: &Tuple, proof: Option<&Proof>) -> Vec<Cell> {
+fn row(facts: &Facts, tuple: &Tuple, rows: &[RowRef]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = tuple.values.iter().map(|&v| cell(facts, v)).collect();
     cells.push(Cell::Text(tuple.grade.confidence.word().to_string()));
-    let provenance = proof.map(|p| provenance(facts, p)).unwrap_or_default();
+    let provenance = provenance_of_rows(facts, rows, tuple.grade.is_contested());
     cells.push(Cell::Text(admiralty(facts, &provenance.sources, tuple)));
     cells.push(Cell::List(ids(facts, &provenance.disputed_by)));
     cells.push(Cell::List(ids(facts, &provenance.sources)));

@@ -5,8 +5,10 @@
 //! [`Model`] and [`Tuple`].
 
 use crate::error::Result;
+use crate::explain::RowRef;
 use crate::facts::{Date, Facts, Grade, Row, Symbol, Table, Value};
-use crate::model::{Model, Relation, Tuple};
+use crate::model::{Instances, Model, Relation, Tuple};
+use crate::provenance::{Derivations, InputRows};
 use crate::rules::rules;
 use crate::schema;
 
@@ -87,7 +89,8 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
         .collect();
     // crepe returns hash sets; sorted relations make every later step
     // (printing, choosing among equally good proofs) deterministic.
-    let relations = evaluate(&constants, &inputs)
+    let (derived, fired) = evaluate(&constants, &inputs);
+    let relations: Vec<Relation> = derived
         .into_iter()
         .zip(inputs)
         .zip(&rules.relations)
@@ -96,12 +99,54 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
             Relation::new(declared.columns.len(), tuples)
         })
         .collect();
+    let rows = input_rows(facts, rules, &relations, as_of);
+    let derivations = Derivations::new(rules, &relations, &constants, fired, rows);
     Ok(Model {
         as_of,
         recent_since,
         constants,
         relations,
+        derivations,
     })
+}
+
+/// The fact rows behind each input tuple: those [`rows_in_run`] lets in.
+fn input_rows(
+    facts: &Facts,
+    rules: &crate::dl::check::Checked,
+    relations: &[Relation],
+    as_of: Date,
+) -> Vec<InputRows> {
+    rules
+        .relations
+        .iter()
+        .zip(relations)
+        .map(|(declared, tuples)| {
+            if declared.kind != crate::dl::syntax::DeclKind::Input {
+                return InputRows::default();
+            }
+            let Some(table_index) = facts
+                .tables
+                .iter()
+                .position(|t| t.file.name == declared.name)
+            else {
+                return InputRows::default();
+            };
+            let rows = rows_in_run(facts, &facts.tables[table_index], as_of)
+                .filter_map(|(row_index, row)| {
+                    let at = tuples.find(&row.values, row.grade)?;
+                    Some((
+                        at as u32,
+                        RowRef {
+                            table: table_index,
+                            row: row_index,
+                        },
+                    ))
+                })
+                .collect();
+            InputRows::new(tuples.len(), rows)
+        })
+        .collect()
 }
 
 /// The rows of a fact file as tuples, without those that begin after

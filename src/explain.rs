@@ -1,18 +1,18 @@
 //! Proof trees: why a conclusion holds, down to spreadsheet rows and the
 //! sources behind them.
 //!
-//! A proof is found over the evaluated [`Model`], never by evaluating the
-//! rules again: for a conclusion at its printed grade, the explainer matches
-//! each rule that derives it against the model's tuples, keeping only
-//! premises at least as strong as that grade, and recurses. It returns a
-//! proof of least height, so a proof never contains its own conclusion (a
-//! circular proof would contain a shorter one), and among proofs of least
-//! height the first the search meets: rules in program order, each body
-//! joined where the most columns are bound and then the fewest tuples
-//! match, candidates in sorted order. So the
-//! choice is deterministic for a given model (whichever thread searches),
-//! though new facts can change it. Rendering a proof is `render::proof`'s
-//! job.
+//! A proof is read off what evaluation recorded ([`crate::provenance`]):
+//! each derived tuple's rule instance of least height, whose premises are
+//! known exactly, down to the fact rows. So a proof never contains its own
+//! conclusion, its printed confidence is the one evaluation computed, and
+//! the rule language has one meaning, the code generator's. Among
+//! derivations of least height the one shown is the first by rule order
+//! and then by sorted instance, so the choice is deterministic for a given
+//! model, though new facts can change it.
+//!
+//! `--why-not` asks of what was not derived, which nothing recorded: that
+//! search alone walks the rules' steps over the model. Rendering a proof is
+//! `render::proof`'s job.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
@@ -20,9 +20,9 @@ use std::rc::Rc;
 use crate::builtin::{self, Outcome};
 use crate::dl::check::{Checked, Step};
 use crate::dl::syntax::{CmpOp, DeclKind, Term};
-use crate::eval::rows_in_run;
 use crate::facts::{Confidence, Facts, Grade, Symbol, Value};
 use crate::model::{Model, Relation, Tuple};
+use crate::provenance::{slot_value, At};
 
 /// A fact row: the index of its table in [`Facts::tables`] and of the row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -171,12 +171,20 @@ pub struct Provenance {
 
 /// The sources and disputes behind a proof.
 pub fn provenance(facts: &Facts, proof: &Proof) -> Provenance {
+    provenance_of_rows(facts, &proof.rows(), proof.tuple().grade.is_contested())
+}
+
+/// The sources and disputes of these fact rows; disputes only when the
+/// conclusion resting on them is `contested`.
+pub fn provenance_of_rows(facts: &Facts, rows: &[RowRef], contested: bool) -> Provenance {
     let mut sources = Vec::new();
     let mut disputed_by = Vec::new();
-    for RowRef { table, row } in proof.rows() {
-        if let Some(row) = facts.tables.get(table).and_then(|t| t.rows.get(row)) {
+    for RowRef { table, row } in rows {
+        if let Some(row) = facts.tables.get(*table).and_then(|t| t.rows.get(*row)) {
             sources.extend(row.sources.iter().copied());
-            disputed_by.extend(row.disputed_by.iter().copied());
+            if contested {
+                disputed_by.extend(row.disputed_by.iter().copied());
+            }
         }
     }
     let by_name = |a: &Symbol, b: &Symbol| facts.names.resolve(*a).cmp(facts.names.resolve(*b));
@@ -184,79 +192,11 @@ pub fn provenance(facts: &Facts, proof: &Proof) -> Provenance {
     sources.dedup();
     disputed_by.sort_by(by_name);
     disputed_by.dedup();
-    if !proof.tuple().grade.is_contested() {
-        disputed_by.clear();
-    }
     Provenance {
         sources,
         disputed_by,
     }
 }
-
-/// [`Explainer::least_height`] by relation and [`Compiled::height`]
-/// by rule.
-fn least_heights(rules: &Checked) -> (Vec<u32>, Vec<u32>) {
-    let mut heights: Vec<u32> = rules
-        .relations
-        .iter()
-        .map(|r| {
-            if r.kind == DeclKind::Input {
-                0
-            } else {
-                u32::MAX
-            }
-        })
-        .collect();
-    loop {
-        let mut changed = false;
-        for info in &rules.rules {
-            let tallest = info
-                .steps
-                .iter()
-                .filter_map(|step| match step {
-                    Step::Scan { relation, .. } => heights.get(*relation).copied(),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            let height = tallest.saturating_add(1);
-            if height < heights[info.head] {
-                heights[info.head] = height;
-                changed = true;
-            }
-        }
-        if !changed {
-            let by_rule = rules
-                .rules
-                .iter()
-                .map(|info| {
-                    info.steps
-                        .iter()
-                        .filter_map(|step| match step {
-                            Step::Scan { relation, .. } => heights.get(*relation).copied(),
-                            _ => None,
-                        })
-                        .max()
-                        .unwrap_or(0)
-                        .saturating_add(1)
-                })
-                .collect();
-            return (heights, by_rule);
-        }
-    }
-}
-
-fn dominates(grade: Grade, threshold: Grade) -> bool {
-    grade.undisputed >= threshold.undisputed && grade.confidence >= threshold.confidence
-}
-
-/// An instance that works: its premises' proofs and its conditions.
-type Found = (Vec<Rc<Proof>>, Vec<Condition>);
-
-/// A tuple of the model as the search names it: its relation and the index
-/// of its first grade variant (relations are sorted, so a tuple's variants
-/// are adjacent). Cheaper to hash and store than the values.
-type At = (usize, usize);
 
 /// A rule's term with its variable numbered and its constant resolved, so
 /// that the search compares numbers, not names.
@@ -303,8 +243,6 @@ enum Op {
 struct Compiled {
     /// The head's terms.
     head: Box<[Slot]>,
-    /// Whether the head relation is inferred: one step below its premises.
-    inferred: bool,
     /// The body, in written order.
     ops: Box<[Op]>,
     /// How many variables the rule has.
@@ -312,9 +250,6 @@ struct Compiled {
     /// False when a quoted constant has no symbol, so nothing can match, or
     /// when the rule has more variables than the search tracks.
     usable: bool,
-    /// The least height of a proof by this rule: 1 + the least height of
-    /// its tallest premise. The rule is not tried below it.
-    height: u32,
 }
 
 /// The most variables a rule may have: a step records the variables it
@@ -366,15 +301,14 @@ impl<'r> Numbering<'r> {
     }
 }
 
-fn compile(rules: &Checked, model: &Model, rule_height: &[u32]) -> Vec<Compiled> {
+fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
     let name = |builtin: usize| crate::dl::builtins::BUILTINS[builtin].name;
     rules
         .program
         .rules
         .iter()
         .zip(&rules.rules)
-        .enumerate()
-        .map(|(index, (rule, info))| {
+        .map(|(rule, info)| {
             let mut n = Numbering {
                 model,
                 rules,
@@ -423,47 +357,26 @@ fn compile(rules: &Checked, model: &Model, rule_height: &[u32]) -> Vec<Compiled>
             let vars = n.names.len();
             Compiled {
                 head,
-                inferred: rules.relations[info.head].inferred,
                 ops,
                 vars,
                 usable: n.usable && vars <= MAX_VARS,
-                height: rule_height.get(index).copied().unwrap_or(u32::MAX),
             }
         })
         .collect()
 }
 
-/// The index of the first tuple with these values, if the relation has one.
-fn first_index(relation: &Relation, values: &[Value]) -> Option<usize> {
-    let first = relation.partition_point(0..relation.len(), |v| v < values);
-    (first < relation.len() && relation.values(first) == values).then_some(first)
-}
-
-/// The index of the first grade variant of the tuple at `index`.
-fn first_variant(relation: &Relation, mut index: usize) -> usize {
-    while index > 0 && relation.values(index - 1) == relation.values(index) {
-        index -= 1;
-    }
-    index
-}
-
-/// What proofs are found from: the rules compiled for the search, and the
-/// fact rows behind each input tuple. It does not change once built, so
-/// several threads can search over one; each [`Search`] remembers its own
-/// proofs.
+/// What proofs are read from, and what why-not searches: the model with
+/// its recorded derivations, and the rules compiled for the why-not
+/// search. It does not change once built, so several threads can read one;
+/// each [`Search`] remembers its own proofs.
 pub struct Explainer<'a> {
     facts: &'a Facts,
+    rules: &'a Checked,
     model: &'a Model,
     inputs: Vec<bool>,
-    rules: Vec<Compiled>,
+    compiled: Vec<Compiled>,
     /// The rules deriving each relation, in program order.
     by_head: Vec<Vec<usize>>,
-    /// Fact rows by input tuple, for proof leaves.
-    rows: HashMap<At, Vec<RowRef>>,
-    /// The least height any proof of each relation's tuples can have: 0 for
-    /// inputs, else the least over its rules of [`Compiled::height`].
-    /// Searching from there skips heights at which no proof can exist.
-    least_height: Vec<u32>,
 }
 
 impl<'a> Explainer<'a> {
@@ -474,29 +387,6 @@ impl<'a> Explainer<'a> {
             .iter()
             .map(|r| r.kind == DeclKind::Input)
             .collect();
-        let mut rows: HashMap<At, Vec<RowRef>> = HashMap::default();
-        for (relation, declared) in rules.relations.iter().enumerate() {
-            if declared.kind != DeclKind::Input {
-                continue;
-            }
-            let Some(table_index) = facts
-                .tables
-                .iter()
-                .position(|t| t.file.name == declared.name)
-            else {
-                continue;
-            };
-            let tuples = &model.relations[relation];
-            for (row_index, row) in rows_in_run(facts, &facts.tables[table_index], model.as_of) {
-                if let Some(first) = first_index(tuples, &row.values) {
-                    rows.entry((relation, first)).or_default().push(RowRef {
-                        table: table_index,
-                        row: row_index,
-                    });
-                }
-            }
-        }
-        let (least_height, rule_height) = least_heights(rules);
         let mut by_head = vec![Vec::new(); rules.relations.len()];
         for (index, info) in rules.rules.iter().enumerate() {
             if let Some(list) = by_head.get_mut(info.head) {
@@ -505,23 +395,21 @@ impl<'a> Explainer<'a> {
         }
         Explainer {
             facts,
+            rules,
             model,
             inputs,
-            rules: compile(rules, model, &rule_height),
+            compiled: compile(rules, model),
             by_head,
-            rows,
-            least_height,
         }
     }
 
-    /// A search over this explainer's model. Reuse one search for many
-    /// conclusions: it remembers what it has proved.
+    /// A reader of this explainer's proofs. Reuse one for many
+    /// conclusions: it remembers the proofs it has built.
     pub fn search(&self) -> Search<'_, 'a> {
         Search {
             x: self,
             indexes: HashMap::default(),
             proved: HashMap::default(),
-            failed: HashMap::default(),
         }
     }
 }
@@ -556,351 +444,123 @@ impl Candidates {
     }
 }
 
-/// The state of one search for a rule's first working instance.
-struct Walk<'r> {
-    ops: &'r [Op],
-    /// What each premise, and each hedged test, must reach for the
-    /// conclusion to reach its threshold.
-    threshold: Grade,
-    /// Premises must have proofs lower than this.
-    height: u32,
-    /// Each variable's value, once bound.
-    bindings: Vec<Option<Value>>,
-    /// Premises found so far, with the index of their step.
-    premises: Vec<(usize, At)>,
-    found: Option<Found>,
-}
-
-/// Proof search over an [`Explainer`], remembering every proof it found
-/// and every height at which it found none.
+/// Proofs read off the recorded derivations, remembering those built; and
+/// the why-not search, which alone reads the rules top-down, because what
+/// was not derived was never recorded.
 pub struct Search<'x, 'a> {
     x: &'x Explainer<'a>,
     /// (relation, bound-column mask) → bound values → tuple positions, for
     /// bound columns that do not lead.
     indexes: HashMap<(usize, u64), Index>,
-    /// Least-height proofs found, by threshold grade and tuple.
-    proved: HashMap<(Grade, At), Rc<Proof>>,
-    /// The greatest height known to have no proof, by threshold and tuple.
-    failed: HashMap<(Grade, At), u32>,
+    /// Proofs built, by tuple.
+    proved: HashMap<At, Rc<Proof>>,
 }
 
 impl Search<'_, '_> {
-    /// Forgets the proofs and failures it remembers once they number more
-    /// than `limit`, so that proving millions of rows keeps a bounded
-    /// memory. Only speed depends on what is remembered: proofs found
-    /// again are the same.
-    pub fn forget_beyond(&mut self, limit: usize) {
-        if self.proved.len() + self.failed.len() > limit {
-            self.proved = HashMap::default();
-            self.failed = HashMap::default();
-        }
-    }
-
-    /// A least-height proof of `tuple` in `relation` at its grade, or `None`
-    /// if the model does not hold it at that grade.
+    /// The proof of `tuple` in `relation` at its grade, as evaluation
+    /// derived it, or `None` if the model does not hold it at that grade.
     pub fn prove(&mut self, relation: usize, tuple: &Tuple) -> Option<Rc<Proof>> {
-        let model = self.x.model;
-        let first = first_index(model.relations.get(relation)?, &tuple.values)?;
-        let limit = u32::try_from(model.relations.iter().map(Relation::len).sum::<usize>())
-            .unwrap_or(u32::MAX)
-            .saturating_add(1);
-        self.bounded((relation, first), tuple.grade, limit)
-    }
-
-    /// A least-height proof of the tuple `at` with every leaf at least as
-    /// strong as `threshold`, if one of height at most `depth` exists.
-    fn bounded(&mut self, at: At, threshold: Grade, depth: u32) -> Option<Rc<Proof>> {
-        if *self.x.inputs.get(at.0)? {
-            return self.fact(at, threshold);
-        }
-        if let Some(proof) = self.proved.get(&(threshold, at)) {
-            return (proof.height() <= depth).then(|| Rc::clone(proof));
-        }
-        let known_failure = self.failed.get(&(threshold, at)).copied().unwrap_or(0);
-        if known_failure >= depth {
-            return None;
-        }
-        let least = self.x.least_height.get(at.0).copied().unwrap_or(1);
-        for height in (known_failure + 1).max(least)..=depth {
-            if let Some(proof) = self.of_height(at, threshold, height) {
-                let proof = Rc::new(proof);
-                self.proved.insert((threshold, at), Rc::clone(&proof));
-                return Some(proof);
-            }
-            self.failed.insert((threshold, at), height);
-            // Nothing derives it at this threshold at all: stop early.
-            if !self.holds(at, threshold) {
-                return None;
-            }
-        }
-        None
-    }
-
-    /// The grades at which the model holds the tuple.
-    fn variants(&self, (relation, first): At) -> impl Iterator<Item = Grade> + '_ {
-        let tuples = &self.x.model.relations[relation];
-        let values = tuples.values(first);
-        (first..tuples.len())
-            .take_while(move |&i| tuples.values(i) == values)
-            .map(|i| tuples.grade(i))
-    }
-
-    /// Whether the model holds the tuple at a grade at least `threshold`.
-    fn holds(&self, at: At, threshold: Grade) -> bool {
-        self.variants(at).any(|g| dominates(g, threshold))
-    }
-
-    fn fact(&self, at: At, threshold: Grade) -> Option<Rc<Proof>> {
-        // The strongest grade at which the input holds it.
-        let grade = self
-            .variants(at)
-            .filter(|g| dominates(*g, threshold))
-            .max()?;
-        let facts = self.x.facts;
-        let rows = self
+        let position = self
             .x
-            .rows
-            .get(&at)
-            .map(|rows| {
-                rows.iter()
-                    .copied()
-                    .filter(|r| facts.tables[r.table].rows[r.row].grade == grade)
-                    .collect()
-            })
-            .unwrap_or_default();
-        Some(Rc::new(Proof::Fact {
-            relation: at.0,
-            tuple: Tuple {
-                values: self.x.model.relations[at.0].values(at.1).into(),
-                grade,
-            },
-            rows,
-        }))
+            .model
+            .relations
+            .get(relation)?
+            .find(&tuple.values, tuple.grade)?;
+        Some(self.proof_at((relation, position)))
     }
 
-    /// A proof of exactly this height whose premises are least-height
-    /// proofs, trying rules in program order.
-    fn of_height(&mut self, at: At, threshold: Grade, height: u32) -> Option<Proof> {
+    /// The proof of the tuple at `at`, built bottom-up from the recorded
+    /// derivations without recursion, so that a proof as deep as the
+    /// user's data cannot exhaust the stack.
+    fn proof_at(&mut self, at: At) -> Rc<Proof> {
         let x = self.x;
-        let values = x.model.relations[at.0].values(at.1);
-        for &rule_index in x.by_head.get(at.0)? {
-            let rule = &x.rules[rule_index];
-            if !rule.usable || rule.height > height {
+        let derivations = &x.model.derivations;
+        let mut stack = vec![(at, false)];
+        while let Some((next, expanded)) = stack.pop() {
+            if self.proved.contains_key(&next) {
                 continue;
             }
-            let mut bindings: Vec<Option<Value>> = vec![None; rule.vars];
-            let head_matches =
-                rule.head
-                    .iter()
-                    .zip(values.iter())
-                    .all(|(slot, value)| match *slot {
-                        Slot::Var(i) => *bindings[i].get_or_insert(*value) == *value,
-                        Slot::Value(constant) => constant == *value,
-                        Slot::Any => true,
-                    });
-            if !head_matches {
-                continue;
-            }
-            // An inferred conclusion is one step weaker than its premises, so
-            // they must be one step stronger than it.
-            let premise_threshold = if rule.inferred {
-                Grade {
-                    confidence: threshold.confidence.before_inference(),
-                    ..threshold
-                }
-            } else {
-                threshold
-            };
-            let mut walk = Walk {
-                ops: &rule.ops,
-                threshold: premise_threshold,
-                height,
-                bindings,
-                premises: Vec::new(),
-                found: None,
-            };
-            let remaining = (0..rule.ops.len()).fold(0u64, |m, i| m | (1 << i));
-            self.walk(&mut walk, remaining);
-            if let Some((proofs, conditions)) = walk.found {
-                let grade = conclusion_grade(
-                    proofs.iter().map(|p| p.tuple().grade),
-                    &conditions,
-                    rule.inferred,
+            let premises: Vec<At> = derivations.premise_tuples(x.rules, next).collect();
+            if !expanded && !premises.is_empty() {
+                stack.push((next, true));
+                stack.extend(
+                    premises
+                        .iter()
+                        .rev()
+                        .filter(|p| !self.proved.contains_key(p))
+                        .map(|p| (*p, false)),
                 );
-                let tallest = proofs.iter().map(|p| p.height()).max().unwrap_or(0);
-                return Some(Proof::Rule {
-                    rule: rule_index,
-                    relation: at.0,
-                    tuple: Tuple {
-                        values: values.into(),
-                        grade,
-                    },
-                    premises: proofs,
-                    conditions,
-                    height: tallest + 1,
-                });
+                continue;
             }
+            let proof = self.node(next, &premises);
+            self.proved.insert(next, Rc::new(proof));
         }
-        None
+        Rc::clone(&self.proved[&at])
     }
 
-    /// Whether the premises of one instance all have proofs below
-    /// `w.height`; if so, the instance is the answer, with the absences and
-    /// tests it checked, in body order.
-    fn try_instance(&mut self, w: &mut Walk) {
-        let mut premises = w.premises.clone();
-        premises.sort_by_key(|(i, _)| *i);
-        let mut proofs = Vec::with_capacity(premises.len());
-        for (_, at) in premises {
-            match self.bounded(at, w.threshold, w.height - 1) {
-                Some(proof) => proofs.push(proof),
-                None => return,
-            }
-        }
-        let bindings = &w.bindings;
-        let conditions = w
-            .ops
+    /// One node of a proof whose premises are already built.
+    fn node(&self, at: At, premises: &[At]) -> Proof {
+        let x = self.x;
+        let model = x.model;
+        let tuple = model.relations[at.0].tuple(at.1);
+        let Some((rule, instance)) = model.derivations.chosen(at) else {
+            let rows = model
+                .derivations
+                .rows
+                .get(at.0)
+                .map(|rows| rows.of(at.1).to_vec())
+                .unwrap_or_default();
+            return Proof::Fact {
+                relation: at.0,
+                tuple,
+                rows,
+            };
+        };
+        let layout = &model.derivations.layouts[rule];
+        let captured = model.derivations.instances[rule].values(instance);
+        let values = |slots: &[crate::dl::instance::Slot]| -> Vec<Option<Value>> {
+            slots
+                .iter()
+                .map(|s| slot_value(*s, captured, &model.constants))
+                .collect()
+        };
+        let conditions = x.rules.rules[rule]
+            .steps
             .iter()
-            .filter_map(|op| match op {
-                Op::Absent { relation, terms } => Some(Condition::Absent {
+            .zip(&layout.steps)
+            .filter_map(|(step, slots)| match step {
+                Step::Absent { relation, .. } => Some(Condition::Absent {
                     relation: *relation,
-                    values: terms.iter().map(|s| value(*s, bindings)).collect(),
+                    values: values(slots),
                 }),
-                Op::Test { builtin, args } => {
-                    let args: Vec<Value> =
-                        args.iter().filter_map(|s| value(*s, bindings)).collect();
-                    let cap = match builtin::call(builtin, &args) {
+                Step::Test { builtin, .. } => {
+                    let name = crate::dl::builtins::BUILTINS[*builtin].name;
+                    let args: Vec<Value> = values(slots).into_iter().flatten().collect();
+                    let cap = match builtin::call(name, &args) {
                         Some(Outcome::Hedged(Some(cap))) if cap < Confidence::Confirmed => {
                             Some(cap)
                         }
                         _ => None,
                     };
-                    Some(Condition::Test { builtin, args, cap })
+                    Some(Condition::Test {
+                        builtin: name,
+                        args,
+                        cap,
+                    })
                 }
                 _ => None,
             })
             .collect();
-        w.found = Some((proofs, conditions));
-    }
-
-    /// Tries the remaining steps, in the order that uses the bindings best,
-    /// stopping at the first instance that works.
-    ///
-    /// The rules are written for bottom-up joins, left to right; here the
-    /// conclusion's values are already bound, so steps run in the order
-    /// that uses them best: any test, absence or binding as soon as its
-    /// variables are bound, otherwise the atom with the most bound columns
-    /// and, among those, the fewest matches.
-    /// That keeps a search from scanning a whole relation for an atom the
-    /// rule author put first.
-    fn walk(&mut self, w: &mut Walk, remaining: u64) {
-        if w.found.is_some() {
-            return;
-        }
-        if remaining == 0 {
-            self.try_instance(w);
-            return;
-        }
-        let Some((index, scanned)) = self.next_step(w, remaining) else {
-            return;
-        };
-        let rest = remaining & !(1 << index);
-        let ops = w.ops;
-        match &ops[index] {
-            Op::Scan { relation, terms } => {
-                let candidates = match scanned {
-                    Some(candidates) => candidates,
-                    None => self.lookup(*relation, terms, &w.bindings),
-                };
-                let tuples: &Relation = &self.x.model.relations[*relation];
-                // Relations are sorted, so a tuple's grade variants come
-                // together: try its values once.
-                let mut last: Option<usize> = None;
-                let mut i = 0;
-                while let Some(candidate) = candidates.get(i) {
-                    i += 1;
-                    if !dominates(tuples.grade(candidate), w.threshold) {
-                        continue;
-                    }
-                    let first = first_variant(tuples, candidate);
-                    if last == Some(first) {
-                        continue;
-                    }
-                    last = Some(first);
-                    let (bound_here, consistent) =
-                        bind_terms(terms, tuples.values(candidate), &mut w.bindings);
-                    if consistent {
-                        w.premises.push((index, (*relation, first)));
-                        self.walk(w, rest);
-                        w.premises.pop();
-                    }
-                    unbind(&mut w.bindings, bound_here);
-                    if w.found.is_some() {
-                        break;
-                    }
-                }
-            }
-            Op::Absent { relation, terms } => {
-                if self.lookup(*relation, terms, &w.bindings).is_empty() {
-                    self.walk(w, rest);
-                }
-            }
-            Op::Test { builtin, args } => {
-                let args: Option<Vec<Value>> =
-                    args.iter().map(|s| value(*s, &w.bindings)).collect();
-                let holds = match args.and_then(|a| builtin::call(builtin, &a)) {
-                    Some(Outcome::Holds(holds)) => holds,
-                    // A hedge that leaves less than the threshold cannot
-                    // give the conclusion its grade.
-                    Some(Outcome::Hedged(cap)) => cap >= Some(w.threshold.confidence),
-                    _ => false,
-                };
-                if holds {
-                    self.walk(w, rest);
-                }
-            }
-            Op::Bind { var, builtin, args } => {
-                let args: Option<Vec<Value>> =
-                    args.iter().map(|s| value(*s, &w.bindings)).collect();
-                if let Some(Outcome::Value(v)) = args.and_then(|a| builtin::call(builtin, &a)) {
-                    self.bind_then(w, *var, v, rest);
-                }
-            }
-            Op::Let { var, value: slot } => {
-                if let Some(v) = value(*slot, &w.bindings) {
-                    self.bind_then(w, *var, v, rest);
-                }
-            }
-            Op::Compare { left, op, right } => {
-                let (Some(l), Some(r)) = (value(*left, &w.bindings), value(*right, &w.bindings))
-                else {
-                    return;
-                };
-                let holds = match op {
-                    CmpOp::Eq => l == r,
-                    CmpOp::Ne => l != r,
-                    CmpOp::Lt => l < r,
-                };
-                if holds {
-                    self.walk(w, rest);
-                }
-            }
-        }
-    }
-
-    /// Binds `var` to `value` and goes on. A variable the conclusion (or
-    /// an earlier step) already bound must equal the value the rule
-    /// computes: the conclusion is only explained by instances that
-    /// produce it.
-    fn bind_then(&mut self, w: &mut Walk, var: usize, value: Value, rest: u64) {
-        match w.bindings[var] {
-            Some(bound) if bound != value => {}
-            Some(_) => self.walk(w, rest),
-            None => {
-                w.bindings[var] = Some(value);
-                self.walk(w, rest);
-                w.bindings[var] = None;
-            }
+        Proof::Rule {
+            rule,
+            relation: at.0,
+            tuple,
+            premises: premises
+                .iter()
+                .map(|p| Rc::clone(&self.proved[p]))
+                .collect(),
+            conditions,
+            height: model.derivations.height(at),
         }
     }
 
@@ -947,75 +607,6 @@ impl Search<'_, '_> {
             Some(list) => Candidates::Listed(Rc::clone(list)),
             None => Candidates::Run(0, 0),
         }
-    }
-
-    /// The step to take next: the first test, absence, comparison or binding
-    /// whose inputs are bound; else, of the atoms with the most bound
-    /// columns, the one with the fewest matching tuples (the first on a
-    /// tie), with those tuples when they were counted.
-    fn next_step(&mut self, w: &Walk, remaining: u64) -> Option<(usize, Option<Candidates>)> {
-        let bound = |slot: &Slot| match slot {
-            Slot::Var(var) => w.bindings[*var].is_some(),
-            Slot::Value(_) => true,
-            Slot::Any => false,
-        };
-        let mut scans = 0u64;
-        for (index, op) in w.ops.iter().enumerate() {
-            if remaining & (1 << index) == 0 {
-                continue;
-            }
-            let ready = match op {
-                Op::Scan { .. } => {
-                    scans |= 1 << index;
-                    false
-                }
-                Op::Absent { terms, .. } => {
-                    terms.iter().all(|t| matches!(t, Slot::Any) || bound(t))
-                }
-                Op::Test { args, .. } | Op::Bind { args, .. } => args.iter().all(bound),
-                Op::Let { value, .. } => bound(value),
-                Op::Compare { left, right, .. } => bound(left) && bound(right),
-            };
-            if ready {
-                return Some((index, None));
-            }
-        }
-        // Among the atoms with the most bound columns, the one with the
-        // fewest matches; counted only when several tie.
-        let bound_columns = |index: usize| match &w.ops[index] {
-            Op::Scan { terms, .. } => terms.iter().filter(|t| bound(t)).count(),
-            _ => 0,
-        };
-        // Scans, as a mask, with the most bound columns.
-        let mut most = 0;
-        let mut tied = 0u64;
-        for index in (0..w.ops.len()).filter(|i| scans & (1 << i) != 0) {
-            let count = bound_columns(index);
-            if count > most || tied == 0 {
-                (most, tied) = (count, 1 << index);
-            } else if count == most {
-                tied |= 1 << index;
-            }
-        }
-        if tied.count_ones() == 1 {
-            return Some((tied.trailing_zeros() as usize, None));
-        }
-        let mut best: Option<(usize, Candidates)> = None;
-        while tied != 0 {
-            let index = tied.trailing_zeros() as usize;
-            tied &= tied - 1;
-            let Op::Scan { relation, terms } = &w.ops[index] else {
-                continue;
-            };
-            let candidates = self.lookup(*relation, terms, &w.bindings);
-            if best
-                .as_ref()
-                .is_none_or(|(_, b)| candidates.len() < b.len())
-            {
-                best = Some((index, candidates));
-            }
-        }
-        best.map(|(index, candidates)| (index, Some(candidates)))
     }
 }
 
@@ -1152,7 +743,10 @@ impl Search<'_, '_> {
         let x = self.x;
         let mut refusals = Vec::new();
         for &rule_index in x.by_head.get(relation).into_iter().flatten() {
-            let rule = &x.rules[rule_index];
+            let rule = &x.compiled[rule_index];
+            if !rule.usable {
+                continue; // it derives nothing, or more than a why-not tracks
+            }
             let mut bindings: Vec<Option<Value>> = vec![None; rule.vars];
             let head_matches =
                 rule.head
@@ -1225,16 +819,13 @@ impl Search<'_, '_> {
 
     /// The proof of a tuple at its strongest grade, if the relation holds it.
     pub fn strongest_proof(&mut self, relation: usize, values: &[Value]) -> Option<Rc<Proof>> {
-        let tuples = self.x.model.relations.get(relation)?;
-        let first = first_index(tuples, values)?;
-        let grade = self.variants((relation, first)).max()?;
-        self.prove(
-            relation,
-            &Tuple {
-                values: values.into(),
-                grade,
-            },
-        )
+        let variants = self.x.model.relations.get(relation)?.variants(values);
+        // Sorted by values and then grade: the last is the strongest.
+        let strongest = variants
+            .end
+            .checked_sub(1)
+            .filter(|&i| i >= variants.start)?;
+        Some(self.proof_at((relation, strongest)))
     }
 
     /// Notes a failure at step `index`, keeping the deepest.

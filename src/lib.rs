@@ -23,6 +23,7 @@ pub mod generate;
 pub mod model;
 pub mod out_dir;
 pub mod progress;
+pub mod provenance;
 pub mod render;
 pub mod rules;
 pub mod schema;

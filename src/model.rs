@@ -26,6 +26,8 @@ pub struct Model {
     /// hold the fact rows that entered the run, derived relations every
     /// grade at which each tuple was derived.
     pub relations: Vec<Relation>,
+    /// How evaluation derived each tuple ([`crate::provenance`]).
+    pub derivations: crate::provenance::Derivations,
 }
 
 /// A relation's tuples, sorted by values and then grade, stored flat: the
@@ -44,6 +46,7 @@ impl Relation {
     /// columns every tuple has.
     pub fn new(arity: usize, mut tuples: Vec<Tuple>) -> Relation {
         tuples.sort_unstable();
+        tuples.dedup();
         let mut relation = Relation {
             arity,
             values: Vec::with_capacity(arity * tuples.len()),
@@ -77,6 +80,31 @@ impl Relation {
         self.grades[i]
     }
 
+    /// The position of the tuple with these values at this grade.
+    pub fn find(&self, values: &[Value], grade: Grade) -> Option<usize> {
+        let (mut low, mut high) = (0, self.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            match self
+                .values(middle)
+                .cmp(values)
+                .then(self.grades[middle].cmp(&grade))
+            {
+                std::cmp::Ordering::Less => low = middle + 1,
+                std::cmp::Ordering::Greater => high = middle,
+                std::cmp::Ordering::Equal => return Some(middle),
+            }
+        }
+        None
+    }
+
+    /// The positions of the tuples with these values, one per grade.
+    pub fn variants(&self, values: &[Value]) -> std::ops::Range<usize> {
+        let start = self.partition_point(0..self.len(), |v| v < values);
+        let end = self.partition_point(start..self.len(), |v| v == values);
+        start..end
+    }
+
     /// Tuple `i`, copied out.
     pub fn tuple(&self, i: usize) -> Tuple {
         Tuple {
@@ -106,11 +134,84 @@ impl Relation {
     }
 }
 
+/// The instances evaluation recorded of one rule
+/// ([`crate::dl::instance`]): for each, the captured values and the grades
+/// of its premises followed by the grade it gave its conclusion, stored
+/// flat and sorted (by values, then strongest premises first), so the
+/// record is the same whatever order crepe derived it in.
+#[derive(Clone, Debug, Default)]
+pub struct Instances {
+    width: usize,
+    grade_width: usize,
+    values: Vec<Value>,
+    grades: Vec<Grade>,
+}
+
+impl Instances {
+    /// The instances crepe returned, sorted.
+    pub fn collect<const V: usize, const G: usize>(
+        instances: impl Iterator<Item = ([Value; V], [Grade; G])>,
+    ) -> Instances {
+        let mut all: Vec<([Value; V], [Grade; G])> = instances.collect();
+        // Of instances that bind the same values, the one with the
+        // strongest premises first: shown when both are equally short.
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut values = Vec::with_capacity(all.len() * V);
+        let mut grades = Vec::with_capacity(all.len() * G);
+        for (v, g) in all {
+            values.extend_from_slice(&v);
+            grades.extend_from_slice(&g);
+        }
+        Instances {
+            width: V,
+            grade_width: G,
+            values,
+            grades,
+        }
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.grades.len().checked_div(self.grade_width).unwrap_or(0)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The captured values of instance `j`.
+    pub fn values(&self, j: usize) -> &[Value] {
+        &self.values[j * self.width..(j + 1) * self.width]
+    }
+
+    /// The grades of instance `j`'s premises, in body order.
+    pub fn premise_grades(&self, j: usize) -> &[Grade] {
+        &self.grades[j * self.grade_width..(j + 1) * self.grade_width - 1]
+    }
+
+    /// The grade instance `j` gave its conclusion.
+    pub fn grade(&self, j: usize) -> Grade {
+        self.grades[(j + 1) * self.grade_width - 1]
+    }
+}
+
 impl Model {
     /// The conclusions of a relation as printed: each once, at the
     /// strongest grade of its derivations; where the relation declares a
     /// key, one per key, the strongest and then the latest; sorted by value.
     pub fn conclusions(&self, rules: &Checked, relation: usize) -> Vec<Tuple> {
+        let Some(tuples) = self.relations.get(relation) else {
+            return Vec::new();
+        };
+        self.conclusion_positions(rules, relation)
+            .into_iter()
+            .map(|i| tuples.tuple(i))
+            .collect()
+    }
+
+    /// The positions in their relation of [`Model::conclusions`].
+    pub fn conclusion_positions(&self, rules: &Checked, relation: usize) -> Vec<usize> {
         let Some(tuples) = self.relations.get(relation) else {
             return Vec::new();
         };
@@ -131,7 +232,7 @@ impl Model {
             key_of(tuples.values(*later), &key).eq(key_of(tuples.values(*kept), &key))
         });
         best.sort_by(|&a, &b| tuples.values(a).cmp(tuples.values(b)));
-        best.into_iter().map(|i| tuples.tuple(i)).collect()
+        best
     }
 }
 

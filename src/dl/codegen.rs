@@ -12,7 +12,8 @@
 use std::fmt::Write;
 
 use crate::dl::check::{Checked, Step};
-use crate::dl::syntax::{CmpOp, DeclKind, Term};
+use crate::dl::instance::{self, Layout, Slot};
+use crate::dl::syntax::{CmpOp, DeclKind};
 
 /// The Rust type of a rule type.
 fn rust_type(ty: &str) -> &'static str {
@@ -36,12 +37,211 @@ pub fn struct_name(relation: &str) -> String {
     name
 }
 
-fn term_code(term: &Term, checked: &Checked) -> String {
-    match term {
-        Term::Var(name) => format!("v_{name}"),
-        Term::Wildcard => "_".into(),
-        Term::Str(text) => format!("c{}", checked.constant(text).unwrap_or(usize::MAX)),
+/// The struct name of rule `index`'s instances.
+pub fn fired_name(index: usize) -> String {
+    format!("Fired{index}")
+}
+
+/// The Rust code of one slot of a rule's instance layout.
+fn slot_code(slot: Slot, layout: &Layout) -> String {
+    match slot {
+        Slot::Capture(i) => capture_code(layout, i),
+        Slot::Constant(k) => format!("c{k}"),
+        Slot::Any => "_".into(),
     }
+}
+
+/// The variable holding capture `i`: `v_NAME` for a rule variable, `w_N`
+/// for a captured `_`.
+fn capture_code(layout: &Layout, i: usize) -> String {
+    let name = &layout.captures[i].0;
+    match name.strip_prefix('_') {
+        Some(n) => format!("w_{n}"),
+        None => format!("v_{name}"),
+    }
+}
+
+/// The constants a rule's slots use, in order of first use.
+fn constants_of<'s>(slots: impl Iterator<Item = &'s Slot>) -> Vec<usize> {
+    let mut used = Vec::new();
+    for slot in slots {
+        if let Slot::Constant(k) = slot {
+            if !used.contains(k) {
+                used.push(*k);
+            }
+        }
+    }
+    used
+}
+
+/// Generates one rule as two crepe rules: the body derives an instance,
+/// recording every captured value and each premise's grade, and the head
+/// is derived from the instance.
+fn generate_rule(
+    checked: &Checked,
+    index: usize,
+    rule: &crate::dl::syntax::Rule,
+    info: &crate::dl::check::RuleInfo,
+    out: &mut String,
+) {
+    let layout = instance::layout(checked, index);
+    let _ = writeln!(out, "        // {} ({})", rule.name, rule.loc);
+    let mut clauses: Vec<String> = constants_of(layout.steps.iter().flatten())
+        .into_iter()
+        .map(|k| format!("Constant({k}u32, c{k})"))
+        .collect();
+    let mut grades = Vec::new();
+    let mut caps: Vec<String> = Vec::new();
+    let mut bound: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let code = |slot: Slot| slot_code(slot, &layout);
+    for (step, slots) in info.steps.iter().zip(&layout.steps) {
+        match step {
+            Step::Scan { relation, .. } => {
+                let mut fields = Vec::new();
+                let mut equalities = Vec::new();
+                let mut here = std::collections::HashSet::new();
+                for &slot in slots {
+                    match slot {
+                        Slot::Capture(i) if !bound.contains(&i) && !here.insert(i) => {
+                            // crepe cannot join a variable with itself
+                            // inside one atom: bind a copy and test.
+                            let copy = format!("{}__{}", code(slot), equalities.len());
+                            equalities.push(format!("({} == {copy})", code(slot)));
+                            fields.push(copy);
+                        }
+                        _ => fields.push(code(slot)),
+                    }
+                }
+                bound.extend(here);
+                let grade = format!("grade_{}", grades.len());
+                fields.push(grade.clone());
+                grades.push(grade);
+                clauses.push(format!(
+                    "{}({})",
+                    struct_name(&checked.relations[*relation].name),
+                    fields.join(", ")
+                ));
+                clauses.extend(equalities);
+            }
+            Step::Absent { relation, .. } => {
+                let mut fields: Vec<String> = slots.iter().map(|&s| code(s)).collect();
+                fields.push("_".into());
+                clauses.push(format!(
+                    "!{}({})",
+                    struct_name(&checked.relations[*relation].name),
+                    fields.join(", ")
+                ));
+            }
+            Step::Test { builtin, .. } => {
+                let args: Vec<String> = slots.iter().map(|&s| code(s)).collect();
+                let builtin = &crate::dl::builtins::BUILTINS[*builtin];
+                if builtin.is_hedged() {
+                    // A hedged test holds when it gives a cap, and the
+                    // cap bounds the conclusion's confidence.
+                    let cap = format!("cap_{}", caps.len());
+                    clauses.push(format!(
+                        "let {cap} = crate::builtin::{}({})",
+                        builtin.name,
+                        args.join(", ")
+                    ));
+                    clauses.push(format!("({cap}.is_some())"));
+                    caps.push(cap);
+                } else {
+                    clauses.push(format!(
+                        "(crate::builtin::{}({}))",
+                        builtin.name,
+                        args.join(", ")
+                    ));
+                }
+            }
+            Step::Bind { builtin, .. } => {
+                let (var, args) = slots.split_last().expect("a binding has its variable");
+                if let Slot::Capture(i) = var {
+                    bound.insert(*i);
+                }
+                let args: Vec<String> = args.iter().map(|&s| code(s)).collect();
+                clauses.push(format!(
+                    "let {} = crate::builtin::{}({})",
+                    code(*var),
+                    crate::dl::builtins::BUILTINS[*builtin].name,
+                    args.join(", ")
+                ));
+            }
+            Step::Let { .. } => {
+                if let Slot::Capture(i) = slots[1] {
+                    bound.insert(i);
+                }
+                clauses.push(format!("let {} = {}", code(slots[1]), code(slots[0])));
+            }
+            Step::Compare { op, .. } => {
+                let op = match op {
+                    CmpOp::Eq => "==",
+                    CmpOp::Ne => "!=",
+                    CmpOp::Lt => "<",
+                };
+                clauses.push(format!("({} {op} {})", code(slots[0]), code(slots[1])));
+            }
+        }
+    }
+    let mut grade = match grades.split_first() {
+        None => "Grade::CERTAIN".to_string(),
+        Some((first, rest)) => rest
+            .iter()
+            .fold(first.clone(), |acc, g| format!("{acc}.weakest({g})")),
+    };
+    for cap in &caps {
+        grade = format!("{grade}.at_most({cap})");
+    }
+    if checked.relations[info.head].inferred {
+        grade = format!("{grade}.inferred()");
+    }
+    clauses.push(format!("let grade = {grade}"));
+    let mut fired: Vec<String> = (0..layout.captures.len())
+        .map(|i| capture_code(&layout, i))
+        .collect();
+    fired.extend(grades.iter().cloned());
+    fired.push("grade".into());
+    let _ = writeln!(
+        out,
+        "        {}({}) <-\n            {};\n",
+        fired_name(index),
+        fired.join(", "),
+        clauses.join(",\n            ")
+    );
+    // The head, from the instance: only the captures it names.
+    let in_head: std::collections::HashSet<usize> = layout
+        .head
+        .iter()
+        .filter_map(|s| match s {
+            Slot::Capture(i) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    let mut read: Vec<String> = (0..layout.captures.len())
+        .map(|i| {
+            if in_head.contains(&i) {
+                capture_code(&layout, i)
+            } else {
+                "_".into()
+            }
+        })
+        .collect();
+    read.extend(grades.iter().map(|_| "_".to_string()));
+    read.push("grade".into());
+    let mut head_clauses: Vec<String> = constants_of(layout.head.iter())
+        .into_iter()
+        .map(|k| format!("Constant({k}u32, c{k})"))
+        .collect();
+    head_clauses.push(format!("{}({})", fired_name(index), read.join(", ")));
+    let mut head: Vec<String> = layout.head.iter().map(|&s| code(s)).collect();
+    head.push("grade".into());
+    let _ = writeln!(
+        out,
+        "        {}({}) <-\n            {};\n",
+        struct_name(&checked.relations[info.head].name),
+        head.join(", "),
+        head_clauses.join(",\n            ")
+    );
 }
 
 /// Generates `rules.rs`: the crepe program and its `evaluate` function.
@@ -77,156 +277,24 @@ pub fn generate(checked: &Checked) -> String {
             fields.join(", ")
         );
     }
-    for (rule, info) in checked.program.rules.iter().zip(&checked.rules) {
-        let _ = writeln!(out, "        // {} ({})", rule.name, rule.loc);
-        let mut clauses = Vec::new();
-        let mut constants_used = Vec::new();
-        let mut note_constant = |term: &Term| {
-            if let Term::Str(text) = term {
-                if let Some(k) = checked.constant(text) {
-                    if !constants_used.contains(&k) {
-                        constants_used.push(k);
-                    }
-                }
-            }
-        };
-        for step in &info.steps {
-            match step {
-                Step::Scan { terms, .. } | Step::Absent { terms, .. } => {
-                    terms.iter().for_each(&mut note_constant)
-                }
-                Step::Test { args, .. } | Step::Bind { args, .. } => {
-                    args.iter().for_each(&mut note_constant)
-                }
-                Step::Let { value, .. } => note_constant(value),
-                Step::Compare { left, right, .. } => {
-                    note_constant(left);
-                    note_constant(right);
-                }
-            }
-        }
-        rule.head.terms.iter().for_each(&mut note_constant);
-        for k in &constants_used {
-            clauses.push(format!("Constant({k}u32, c{k})"));
-        }
-        let mut grades = Vec::new();
-        let mut caps: Vec<String> = Vec::new();
-        let mut bound: std::collections::HashSet<String> = std::collections::HashSet::new();
-        for step in &info.steps {
-            match step {
-                Step::Scan { relation, terms } => {
-                    let mut fields = Vec::new();
-                    let mut equalities = Vec::new();
-                    let mut here = std::collections::HashSet::new();
-                    for term in terms {
-                        match term {
-                            Term::Var(name) if !bound.contains(name) && !here.insert(name) => {
-                                // crepe cannot join a variable with itself
-                                // inside one atom: bind a copy and test.
-                                let copy = format!("v_{name}__{}", equalities.len());
-                                equalities.push(format!("(v_{name} == {copy})"));
-                                fields.push(copy);
-                            }
-                            _ => fields.push(term_code(term, checked)),
-                        }
-                    }
-                    bound.extend(here.into_iter().cloned());
-                    let grade = format!("grade_{}", grades.len());
-                    fields.push(grade.clone());
-                    grades.push(grade);
-                    clauses.push(format!(
-                        "{}({})",
-                        struct_name(&checked.relations[*relation].name),
-                        fields.join(", ")
-                    ));
-                    clauses.extend(equalities);
-                }
-                Step::Absent { relation, terms } => {
-                    let mut fields: Vec<String> =
-                        terms.iter().map(|t| term_code(t, checked)).collect();
-                    fields.push("_".into());
-                    clauses.push(format!(
-                        "!{}({})",
-                        struct_name(&checked.relations[*relation].name),
-                        fields.join(", ")
-                    ));
-                }
-                Step::Test { builtin, args } => {
-                    let args: Vec<String> = args.iter().map(|t| term_code(t, checked)).collect();
-                    let builtin = &crate::dl::builtins::BUILTINS[*builtin];
-                    if builtin.is_hedged() {
-                        // A hedged test holds when it gives a cap, and the
-                        // cap bounds the conclusion's confidence.
-                        let cap = format!("cap_{}", caps.len());
-                        clauses.push(format!(
-                            "let {cap} = crate::builtin::{}({})",
-                            builtin.name,
-                            args.join(", ")
-                        ));
-                        clauses.push(format!("({cap}.is_some())"));
-                        caps.push(cap);
-                    } else {
-                        clauses.push(format!(
-                            "(crate::builtin::{}({}))",
-                            builtin.name,
-                            args.join(", ")
-                        ));
-                    }
-                }
-                Step::Bind { var, builtin, args } => {
-                    let args: Vec<String> = args.iter().map(|t| term_code(t, checked)).collect();
-                    bound.insert(var.clone());
-                    clauses.push(format!(
-                        "let v_{var} = crate::builtin::{}({})",
-                        crate::dl::builtins::BUILTINS[*builtin].name,
-                        args.join(", ")
-                    ));
-                }
-                Step::Let { var, value } => {
-                    bound.insert(var.clone());
-                    clauses.push(format!("let v_{var} = {}", term_code(value, checked)));
-                }
-                Step::Compare { left, op, right } => {
-                    let op = match op {
-                        CmpOp::Eq => "==",
-                        CmpOp::Ne => "!=",
-                        CmpOp::Lt => "<",
-                    };
-                    clauses.push(format!(
-                        "({} {op} {})",
-                        term_code(left, checked),
-                        term_code(right, checked)
-                    ));
-                }
-            }
-        }
-        let mut grade = match grades.split_first() {
-            None => "Grade::CERTAIN".to_string(),
-            Some((first, rest)) => rest
-                .iter()
-                .fold(first.clone(), |acc, g| format!("{acc}.weakest({g})")),
-        };
-        for cap in &caps {
-            grade = format!("{grade}.at_most({cap})");
-        }
-        if checked.relations[info.head].inferred {
-            grade = format!("{grade}.inferred()");
-        }
-        clauses.push(format!("let grade = {grade}"));
-        let mut head: Vec<String> = rule
-            .head
-            .terms
+    for index in 0..checked.rules.len() {
+        let layout = instance::layout(checked, index);
+        let mut fields: Vec<String> = layout
+            .captures
             .iter()
-            .map(|t| term_code(t, checked))
+            .map(|(_, ty)| format!("pub {}", rust_type(ty)))
             .collect();
-        head.push("grade".into());
+        fields.extend(layout.premises.iter().map(|_| "pub Grade".to_string()));
+        fields.push("pub Grade".into());
         let _ = writeln!(
             out,
-            "        {}({}) <-\n            {};\n",
-            struct_name(&checked.relations[info.head].name),
-            head.join(", "),
-            clauses.join(",\n            ")
+            "        @output\n        pub struct {}({});\n",
+            fired_name(index),
+            fields.join(", ")
         );
+    }
+    for (index, (rule, info)) in checked.program.rules.iter().zip(&checked.rules).enumerate() {
+        generate_rule(checked, index, rule, info, &mut out);
     }
     out.push_str("    }\n}\n\n");
     generate_evaluate(checked, &mut out);
@@ -237,9 +305,10 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
     out.push_str(
         "/// Runs the compiled rules. `inputs` has one entry per relation, in\n\
          /// declaration order (derived ones empty); the result has every\n\
-         /// derived relation's tuples at its index.\n",
+         /// derived relation's tuples at its index, and every rule's recorded\n\
+         /// instances at its index.\n",
     );
-    out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> Vec<Vec<Tuple>> {\n");
+    out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> (Vec<Vec<Tuple>>, Vec<Instances>) {\n");
     out.push_str("    let mut runtime = program::Crepe::new();\n");
     out.push_str(
         "    runtime.extend(constants.iter().enumerate().map(|(k, &symbol)| program::Constant(k as u32, symbol)));\n",
@@ -274,7 +343,8 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             fields.join(", ")
         );
     }
-    let names: Vec<String> = outputs.iter().map(|i| format!("out{i}")).collect();
+    let mut names: Vec<String> = outputs.iter().map(|i| format!("out{i}")).collect();
+    names.extend((0..checked.rules.len()).map(|k| format!("fired{k}")));
     let _ = writeln!(
         out,
         "    let ({},) = runtime.run_with_hasher::<rustc_hash::FxBuildHasher>();",
@@ -285,6 +355,13 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         "    let mut derived: Vec<Vec<Tuple>> = vec![Vec::new(); {}];",
         checked.relations.len()
     );
+    let value = |name: &str, ty: &str| {
+        if ty == "date" {
+            format!("Value::Date({name})")
+        } else {
+            format!("Value::Name({name})")
+        }
+    };
     for i in &outputs {
         let relation = &checked.relations[*i];
         let vars: Vec<String> = (0..relation.columns.len())
@@ -294,13 +371,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .columns
             .iter()
             .enumerate()
-            .map(|(c, (_, ty))| {
-                if ty == "date" {
-                    format!("Value::Date(x{c})")
-                } else {
-                    format!("Value::Name(x{c})")
-                }
-            })
+            .map(|(c, (_, ty))| value(&format!("x{c}"), ty))
             .collect();
         let _ = writeln!(
             out,
@@ -310,5 +381,35 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             values.join(", ")
         );
     }
-    out.push_str("    derived\n}\n");
+    let _ = writeln!(
+        out,
+        "    let mut fired: Vec<Instances> = Vec::with_capacity({});",
+        checked.rules.len()
+    );
+    for k in 0..checked.rules.len() {
+        let layout = instance::layout(checked, k);
+        let vars: Vec<String> = (0..layout.captures.len())
+            .map(|c| format!("x{c}"))
+            .collect();
+        let grades: Vec<String> = (0..=layout.premises.len())
+            .map(|g| format!("g{g}"))
+            .collect();
+        let values: Vec<String> = layout
+            .captures
+            .iter()
+            .enumerate()
+            .map(|(c, (_, ty))| value(&format!("x{c}"), ty))
+            .collect();
+        let mut fields = vars.clone();
+        fields.extend(grades.iter().cloned());
+        let _ = writeln!(
+            out,
+            "    fired.push(Instances::collect(fired{k}.into_iter().map(|program::{}({})| ([{}], [{}]))));",
+            fired_name(k),
+            fields.join(", "),
+            values.join(", "),
+            grades.join(", ")
+        );
+    }
+    out.push_str("    (derived, fired)\n}\n");
 }

@@ -7,4 +7,5 @@
 
 pub mod builtins;
 pub mod check;
+pub mod instance;
 pub mod syntax;

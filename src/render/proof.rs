@@ -310,12 +310,56 @@ impl Mark {
     }
 }
 
+/// How many levels a proof tree indents before it stops: deeper premises
+/// are drawn at that depth with their level written out, so that a proof
+/// thousands of steps deep (a long merger chain) prints in linear space.
+const MAX_INDENT: usize = 12;
+
 fn write_node(
     context: &Context,
     proof: &Proof,
     first: &str,
     rest: &str,
     mark: Mark,
+    out: &mut String,
+) {
+    // Depth first with an explicit stack, premises in order: no recursion
+    // as deep as the user's data.
+    let mut stack: Vec<(&Proof, String, String, Mark, usize)> =
+        vec![(proof, first.to_string(), rest.to_string(), mark, 0)];
+    while let Some((proof, first, rest, mark, depth)) = stack.pop() {
+        write_one(context, proof, &first, &rest, mark, depth, out);
+        let Proof::Rule { premises, .. } = proof else {
+            continue;
+        };
+        let weakest = proof.weakest_premise();
+        let children = premises.iter().enumerate().rev().map(|(i, premise)| {
+            let (first, next) = if depth + 1 >= MAX_INDENT {
+                let first = format!("{rest}└─ (level {}) ", depth + 2);
+                (first, rest.clone())
+            } else {
+                branch(&rest, i + 1 == premises.len())
+            };
+            (
+                premise.as_ref(),
+                first,
+                next,
+                mark.of_premise(i, weakest),
+                depth + 1,
+            )
+        });
+        stack.extend(children);
+    }
+}
+
+/// One node of a proof tree, without its premises.
+fn write_one(
+    context: &Context,
+    proof: &Proof,
+    first: &str,
+    rest: &str,
+    mark: Mark,
+    depth: usize,
     out: &mut String,
 ) {
     let label = if mark == Mark::Weakest {
@@ -344,7 +388,7 @@ fn write_node(
             conditions,
             ..
         } => {
-            let body = if premises.is_empty() {
+            let body = if premises.is_empty() || depth + 1 >= MAX_INDENT {
                 format!("{rest}   ")
             } else {
                 format!("{rest}│  ")
@@ -365,18 +409,6 @@ fn write_node(
                 out.push_str(&format!(
                     "{body}an inference no row states, so one step less confident than its premises\n"
                 ));
-            }
-            let weakest = proof.weakest_premise();
-            for (i, premise) in premises.iter().enumerate() {
-                let (first, next) = branch(rest, i + 1 == premises.len());
-                write_node(
-                    context,
-                    premise,
-                    &first,
-                    &next,
-                    mark.of_premise(i, weakest),
-                    out,
-                );
             }
         }
     }
