@@ -95,8 +95,11 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
         .zip(inputs)
         .zip(&rules.relations)
         .map(|((derived, input), declared)| {
-            let tuples = if derived.is_empty() { input } else { derived };
-            Relation::new(declared.columns.len(), tuples)
+            if declared.kind == crate::dl::syntax::DeclKind::Input {
+                Relation::new(declared.columns.len(), input)
+            } else {
+                derived
+            }
         })
         .collect();
     let rows = input_rows(facts, rules, &relations, as_of);

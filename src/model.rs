@@ -60,6 +60,24 @@ impl Relation {
         relation
     }
 
+    /// The relation of the tuples crepe derived, sorted and flat, without
+    /// a heap allocation per tuple.
+    pub fn collect<const A: usize>(tuples: impl Iterator<Item = ([Value; A], Grade)>) -> Relation {
+        let mut all: Vec<([Value; A], Grade)> = tuples.collect();
+        all.sort_unstable();
+        all.dedup();
+        let mut relation = Relation {
+            arity: A,
+            values: Vec::with_capacity(A * all.len()),
+            grades: Vec::with_capacity(all.len()),
+        };
+        for (values, grade) in all {
+            relation.values.extend_from_slice(&values);
+            relation.grades.push(grade);
+        }
+        relation
+    }
+
     /// How many tuples it has.
     pub fn len(&self) -> usize {
         self.grades.len()

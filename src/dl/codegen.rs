@@ -305,10 +305,10 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
     out.push_str(
         "/// Runs the compiled rules. `inputs` has one entry per relation, in\n\
          /// declaration order (derived ones empty); the result has every\n\
-         /// derived relation's tuples at its index, and every rule's recorded\n\
+         /// derived relation at its index (empty for inputs), and every rule's recorded\n\
          /// instances at its index.\n",
     );
-    out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> (Vec<Vec<Tuple>>, Vec<Instances>) {\n");
+    out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> (Vec<Relation>, Vec<Instances>) {\n");
     out.push_str("    let mut runtime = program::Crepe::new();\n");
     out.push_str(
         "    runtime.extend(constants.iter().enumerate().map(|(k, &symbol)| program::Constant(k as u32, symbol)));\n",
@@ -352,7 +352,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
     );
     let _ = writeln!(
         out,
-        "    let mut derived: Vec<Vec<Tuple>> = vec![Vec::new(); {}];",
+        "    let mut derived: Vec<Relation> = vec![Relation::default(); {}];",
         checked.relations.len()
     );
     let value = |name: &str, ty: &str| {
@@ -375,7 +375,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .collect();
         let _ = writeln!(
             out,
-            "    derived[{i}] = out{i}.into_iter().map(|program::{}({}, grade)| Tuple {{ values: Box::new([{}]), grade }}).collect();",
+            "    derived[{i}] = Relation::collect(out{i}.into_iter().map(|program::{}({}, grade)| ([{}], grade)));",
             struct_name(&relation.name),
             vars.join(", "),
             values.join(", ")
