@@ -520,11 +520,15 @@ impl Clock {
         }
     }
 
-    /// Ends the phase that ran since the last call.
+    /// Ends the phase that ran since the last call; a phase run several
+    /// times (concluding and writing relation by relation) adds up.
     fn lap(&mut self, phase: &'static str) {
         let now = Instant::now();
-        self.phases
-            .push((phase, now.duration_since(self.last).as_secs_f64()));
+        let seconds = now.duration_since(self.last).as_secs_f64();
+        match self.phases.iter_mut().find(|(name, _)| *name == phase) {
+            Some((_, total)) => *total += seconds,
+            None => self.phases.push((phase, seconds)),
+        }
         self.last = now;
     }
 
@@ -958,24 +962,42 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
         }
         chosen
     };
-    let tables = conclusion::tables(&facts, checked, &model, &relations);
-    clock.lap("conclude");
-    progress.phase("writing");
-    drop(progress);
-    warn(&facts.warnings)?;
-    if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
-        write_workbook(path, &args, &model, &tables)?;
-    } else if let Some(dir) = &args.out {
+    if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
+        // Relation by relation: each is concluded, written and dropped
+        // before the next, so the peak is evaluation, not every table's
+        // strings at once.
+        warn(&facts.warnings)?;
         let every: Vec<&str> = checked
             .relations
             .iter()
             .filter(|r| r.kind == DeclKind::Output)
             .map(|r| r.name.as_str())
             .collect();
-        let run = out_run_record(&args, &model, &tables);
-        write_out(dir, &args.facts.facts, args.format, &every, &tables, &run)?;
+        let names: Vec<&str> = relations
+            .iter()
+            .map(|&i| checked.relations[i].name.as_str())
+            .collect();
+        let run = out_run_record(&args, &model, &names);
+        clock.lap("conclude"); // so that the phases print in this order
+        let tables = relations.iter().map(|&index| {
+            clock.lap("write"); // the table before
+            let table = conclusion::tables(&facts, checked, &model, &[index]).pop();
+            clock.lap("conclude");
+            table
+        });
+        write_out(dir, &args.facts.facts, args.format, &every, tables, &run)?;
+        drop(progress);
     } else {
-        print_tables(&args, &model, &tables, stdout)?;
+        let tables = conclusion::tables(&facts, checked, &model, &relations);
+        clock.lap("conclude");
+        progress.phase("writing");
+        drop(progress);
+        warn(&facts.warnings)?;
+        if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
+            write_workbook(path, &args, &model, &tables)?;
+        } else {
+            print_tables(&args, &model, &tables, stdout)?;
+        }
     }
     clock.lap("write");
     if args.timings {
@@ -1072,7 +1094,7 @@ fn warn(warnings: &[silsila::Problem]) -> Result<()> {
 fn out_run_record(
     args: &InferArgs,
     model: &silsila::model::Model,
-    tables: &[render::Table],
+    relations: &[&str],
 ) -> serde_json::Value {
     let known = |d: Date| d.is_known().then(|| d.to_string());
     serde_json::json!({
@@ -1085,7 +1107,7 @@ fn out_run_record(
         "known_by": args.run.known_by.map(|d| d.to_string()),
         "without_source": args.run.without_source,
         "min_reliability": args.run.min_reliability.map(|r| format!("{r:?}")),
-        "relations": tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        "relations": relations,
     })
 }
 
@@ -1145,7 +1167,7 @@ fn write_out(
     facts: &Path,
     format: Format,
     every: &[&str],
-    tables: &[render::Table],
+    tables: impl Iterator<Item = Option<render::Table>>,
     run: &serde_json::Value,
 ) -> Result<()> {
     let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
@@ -1164,7 +1186,8 @@ fn write_out(
         "csv"
     };
     let mut written = Vec::new();
-    for table in tables {
+    for table in tables.flatten() {
+        let table = &table;
         let name = format!("{}.{extension}", table.name);
         let (path, file) = folder.create(&name)?;
         let io = |source| Error::Io {
