@@ -24,14 +24,7 @@ use crate::facts::{Confidence, Facts, Grade, Symbol, Value};
 use crate::model::{Model, Relation, Tuple};
 use crate::provenance::{slot_value, At};
 
-/// A fact row: the index of its table in [`Facts::tables`] and of the row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RowRef {
-    /// Index into [`Facts::tables`].
-    pub table: usize,
-    /// Index into that table's rows.
-    pub row: usize,
-}
+pub use crate::provenance::RowRef;
 
 /// A condition a rule checked that is not a premise: an absence or a test.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -24,6 +24,7 @@ pub mod model;
 pub mod out_dir;
 pub mod progress;
 pub mod provenance;
+pub mod relation;
 pub mod render;
 pub mod rules;
 pub mod schema;

@@ -18,9 +18,17 @@ use rustc_hash::FxHashSet;
 use crate::dl::check::Checked;
 use crate::dl::instance::{layout, Layout, Slot};
 use crate::dl::syntax::DeclKind;
-use crate::explain::RowRef;
 use crate::facts::{Symbol, Value};
-use crate::model::{Instances, Relation};
+use crate::relation::{Instances, Relation};
+
+/// A fact row: the index of its table in [`crate::facts::Facts::tables`] and of the row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RowRef {
+    /// Index into [`crate::facts::Facts::tables`].
+    pub table: usize,
+    /// Index into that table's rows.
+    pub row: usize,
+}
 
 /// No derivation: an input tuple, or (never, for a model crepe derived) a
 /// tuple with no complete instance.
