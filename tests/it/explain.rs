@@ -475,3 +475,54 @@ fn a_pair_is_found_whichever_column_a_name_is_in() {
         why.stdout
     );
 }
+
+/// A proof as deep as the user's data neither exhausts the stack nor
+/// grows with the square of its depth: a 400-row merger chain explains its
+/// longest conclusion in a tree that stops indenting after 12 levels and
+/// labels the deeper ones, and every row of the chain is cited.
+#[test]
+fn a_proof_as_deep_as_a_long_merger_chain_is_drawn_in_linear_space() {
+    const LENGTH: usize = 400;
+    let mut sources = String::from("id,publisher,title,date,url,reliability\n");
+    let mut mergers = String::from("from,into,kind,date,source,confidence,disputed_by\n");
+    let mut entities = String::from("name,kind\n");
+    for i in 0..LENGTH {
+        sources.push_str(&format!("s{i},Pub,Report {i},2020-01-01,,B\n"));
+        mergers.push_str(&format!("G{i:04},G{:04},split,2019-01-01,s{i},,\n", i + 1));
+    }
+    for i in 0..=LENGTH {
+        entities.push_str(&format!("G{i:04},group\n"));
+    }
+    let scratch = crate::support::Scratch::new("deep_chain");
+    scratch
+        .write("sources.csv", sources)
+        .write("mergers.csv", mergers)
+        .write("entities.csv", entities);
+    let last = format!("G{LENGTH:04}");
+    let run = crate::support::silsila(&[
+        "explain",
+        "descends_from",
+        &last,
+        "G0000",
+        "--facts",
+        scratch.path(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = &run.stdout;
+    assert!(
+        text.contains("(level 13) "),
+        "{}",
+        &text[..2000.min(text.len())]
+    );
+    assert!(text.contains(&format!("(level {}) ", LENGTH + 1)));
+    for i in [1, LENGTH / 2, LENGTH] {
+        assert!(text.contains(&format!("mergers.csv:{}", i + 1)), "row {i}");
+    }
+    // No line is indented past the 12 levels drawn (3 columns each).
+    let widest = text
+        .lines()
+        .map(|l| l.chars().take_while(|c| " │├└─".contains(*c)).count())
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 12 * 3 + 6, "a line is indented {widest} columns");
+}
