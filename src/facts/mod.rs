@@ -27,6 +27,7 @@ pub mod names;
 mod raw;
 mod spelling;
 mod suggestion;
+mod variants;
 mod vocabulary;
 mod workbook;
 

@@ -56,12 +56,19 @@ pub fn is_blank(text: &str) -> bool {
 pub fn name_key(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     // Decompose first, so that marks composed into a letter are seen, drop
-    // what is folded, then compose again.
-    let text: String = text
-        .nfd()
-        .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
-        .nfc()
-        .collect();
+    // what is folded, then compose again. ASCII text (most names) is
+    // composed already and holds nothing folded, so it skips the two passes.
+    let normalised: String;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        normalised = text
+            .nfd()
+            .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
+            .nfc()
+            .collect();
+        &normalised
+    };
     let mut key = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !key.is_empty() {

@@ -27,4 +27,5 @@ mod sheets;
 mod sources;
 mod stix;
 mod support;
+mod variants;
 mod workbook;
