@@ -129,7 +129,13 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
 /// not listed in places.csv.
 fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
     let mut listed = HashSet::new();
+    // The first row giving each place a parent, and a kind: a later row
+    // giving another (after aliases, so two spellings of one place count)
+    // would silently change where it lies or what it counts as.
+    let mut first_within: HashMap<Symbol, (Symbol, u32)> = HashMap::new();
+    let mut first_kind: HashMap<Symbol, (Symbol, u32)> = HashMap::new();
     if let Some(table) = facts.table("places") {
+        let line_word = if table.sheet.is_some() { "row" } else { "line" };
         for row in &table.rows {
             let (Some(Value::Name(place)), Some(Value::Name(within)), Some(Value::Name(kind))) =
                 (row.values.first(), row.values.get(1), row.values.get(2))
@@ -138,6 +144,29 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
             };
             listed.insert(*place);
             let name = facts.names.resolve(*place);
+            for (column, value, first) in [
+                ("within", within, &mut first_within),
+                ("kind", kind, &mut first_kind),
+            ] {
+                if value.is_empty() {
+                    continue;
+                }
+                let (earlier, line) = *first.entry(*place).or_insert((*value, row.origin.line));
+                if earlier != *value {
+                    let (earlier, value) =
+                        (facts.names.resolve(earlier), facts.names.resolve(*value));
+                    let message = if column == "kind" {
+                        format!(
+                            "place {name:?} is a {earlier} on {line_word} {line} but a {value} here; give it one kind"
+                        )
+                    } else {
+                        format!(
+                            "place {name:?} lies within {earlier:?} on {line_word} {line} but within {value:?} here; give it one parent"
+                        )
+                    };
+                    warnings.push(warning(&row.origin, Some(column), message));
+                }
+            }
             if kind.is_empty() {
                 warnings.push(warning(
                     &row.origin,

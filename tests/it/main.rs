@@ -12,6 +12,7 @@
 
 mod cases;
 mod check;
+mod conflicts;
 mod conclusions_xlsx;
 mod diff;
 mod errors;
