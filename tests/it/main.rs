@@ -12,8 +12,8 @@
 
 mod cases;
 mod check;
-mod conflicts;
 mod conclusions_xlsx;
+mod conflicts;
 mod diff;
 mod errors;
 mod explain;
@@ -26,6 +26,7 @@ mod properties;
 mod report;
 mod sheets;
 mod sources;
+mod spellings;
 mod stix;
 mod support;
 mod variants;
