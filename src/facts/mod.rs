@@ -24,6 +24,7 @@ mod header;
 pub mod lint;
 mod load;
 pub mod names;
+mod ods;
 mod raw;
 mod spelling;
 mod suggestion;

@@ -19,6 +19,7 @@ mod errors;
 mod explain;
 mod graph;
 mod hostile;
+mod hostile_sheets;
 mod order;
 mod out_dir;
 mod output;

@@ -1,0 +1,125 @@
+//! Hostile `.ods` workbooks: memory follows the cells present, never the
+//! span between the first and the last, however far away a cell is or
+//! however many rows reach far to the right; repeat counts and space counts
+//! cannot make the reader spell out billions of cells or characters.
+//!
+//! A hostile `.xls` is not crafted here: writing the OLE compound file it
+//! needs takes a crate this project does not depend on, and calamine reads
+//! `.xls` sheets whole as ranges (see the README's workbook limits).
+
+use std::io::Write;
+
+use crate::support::{silsila, Scratch};
+
+/// Writes an `.ods` workbook whose content.xml body (inside
+/// `office:spreadsheet`) is `tables`, and returns its path.
+fn write_ods(scratch: &Scratch, tables: &str) -> String {
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{tables}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let path = scratch.0.join("book.ods");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default();
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", deflated).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A row of one text cell after `skip` empty columns.
+fn row(skip: u32, text: &str) -> String {
+    let empty = if skip > 0 {
+        format!(r#"<table:table-cell table:number-columns-repeated="{skip}"/>"#)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"<table:table-row>{empty}<table:table-cell office:value-type="string"><text:p>{text}</text:p></table:table-cell></table:table-row>"#
+    )
+}
+
+#[test]
+fn a_cell_at_xfd1048576_of_an_ods_sheet_costs_one_cell() {
+    let scratch = Scratch::new("ods-far-cell");
+    let book = write_ods(
+        &scratch,
+        &format!(
+            r#"<table:table table:name="sources">{}{}<table:table-row table:number-rows-repeated="1048573"><table:table-cell/></table:table-row>{}</table:table>"#,
+            row(0, "id"),
+            row(0, "s1"),
+            row(16_383, "far"),
+        ),
+    );
+    let run = silsila(&["check", "--facts", &book]);
+    assert_eq!(
+        (run.code, run.stdout, run.stderr),
+        (
+            0,
+            format!(
+                "warning: {book}[sources]!XFD1: column XFD has no name in the header, so its cells are ignored\n\
+                 {book}: no errors, 1 warning\n"
+            ),
+            String::new()
+        )
+    );
+}
+
+#[test]
+fn many_rows_reaching_column_xfd_cost_their_cells_only() {
+    // Read densely row by row, as calamine reads .ods, these 40,000 rows
+    // would be 655 million cells (tens of GB); they are 40,002 cells.
+    let scratch = Scratch::new("ods-far-rows");
+    let mut rows = row(0, "id") + &row(0, "s1");
+    for _ in 0..40_000 {
+        rows.push_str(&row(16_383, "x"));
+    }
+    let book = write_ods(
+        &scratch,
+        &format!(r#"<table:table table:name="sources">{rows}</table:table>"#),
+    );
+    let run = silsila(&["check", "--facts", &book]);
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            0,
+            format!(
+                "warning: {book}[sources]!XFD1: column XFD has no name in the header, so its cells are ignored\n\
+                 {book}: no errors, 1 warning\n"
+            )
+        )
+    );
+}
+
+#[test]
+fn repeat_counts_past_a_sheets_bounds_are_refused_not_spelt_out() {
+    let scratch = Scratch::new("ods-repeats");
+    // A non-empty cell repeated four billion times to the right, and a row
+    // repeated four billion times down: past the sheet's last column and
+    // row, so the sheet is an error; a space count of four billion is cut
+    // to what a cell can hold.
+    let book = write_ods(
+        &scratch,
+        &format!(
+            r#"<table:table table:name="sources">{}<table:table-row><table:table-cell office:value-type="string" table:number-columns-repeated="4000000000"><text:p>x</text:p></table:table-cell></table:table-row></table:table><table:table table:name="aliases"><table:table-row><table:table-cell office:value-type="string"><text:p>alias</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>name</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="4000000000"/>b</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>c</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="4000000000"><table:table-cell office:value-type="string"><text:p>d</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>e</text:p></table:table-cell></table:table-row></table:table>"#,
+            row(0, "id"),
+        ),
+    );
+    let run = silsila(&["check", "--facts", &book]);
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            1,
+            format!(
+                "error: {book}[sources]: cannot read the sheet: a cell is repeated past a spreadsheet's last column (16,384, XFD), from column 1\n\
+                 error: {book}[aliases]: cannot read the sheet: a cell lies past a spreadsheet's last row (1,048,576) or column (16,384, XFD): row 1048577, column 1\n\
+                 {book}: 2 errors, no warnings\n"
+            )
+        )
+    );
+}
