@@ -598,8 +598,8 @@ mod tests {
         assert!(digits("entity number 0000001", "entity number 0000002"));
         assert!(digits("brigade 1", "brigade 11"));
         assert!(digits("brigade ١", "brigade ٢"));
-        assert!(!digits("cell 1", "cell l"));
-        assert!(!digits("brigade 1", "brigade i"));
+        assert!(!digits("cell 10", "cell l0"));
+        assert!(!digits("brigade 1x", "brigade ix"));
     }
 
     #[track_caller]

@@ -30,5 +30,6 @@ mod sources;
 mod spellings;
 mod stix;
 mod support;
+mod unreadable;
 mod variants;
 mod workbook;
