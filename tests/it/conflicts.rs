@@ -1,6 +1,7 @@
 //! Rows that contradict each other and would change conclusions silently:
 //! one place given two kinds or two parents in places.csv, also through an
-//! alias, is a warning naming both rows.
+//! alias, is a warning naming both rows; a relation named twice on the
+//! command line is compared and printed once.
 
 use crate::support::{silsila, Scratch};
 
@@ -44,5 +45,21 @@ fn a_place_repeated_with_the_same_kind_and_parent_is_no_conflict() {
     assert_eq!(
         run.stdout.replace(folder.path(), "facts"),
         "facts: no problems\n"
+    );
+}
+
+#[test]
+fn a_relation_named_twice_in_diff_is_compared_once() {
+    let twice = silsila(&[
+        "diff",
+        "--facts",
+        "facts",
+        "facts",
+        "descends_from",
+        "descends_from",
+    ]);
+    assert_eq!(
+        (twice.code, twice.stdout.as_str()),
+        (0, "descends_from: +0 -0 ~0\n")
     );
 }
