@@ -31,6 +31,7 @@ mod suggestion;
 mod variants;
 mod vocabulary;
 mod workbook;
+mod xls;
 
 use std::fmt;
 use std::path::Path;

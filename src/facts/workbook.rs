@@ -98,7 +98,9 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
         );
         return Err(cannot(message));
     }
-    if kind != Kind::Xls {
+    if kind == Kind::Xls {
+        super::xls::within_limits(&bytes).map_err(cannot)?;
+    } else {
         inflated_within_limit(&bytes).map_err(cannot)?;
     }
     let name = path.display().to_string();

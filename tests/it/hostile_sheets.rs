@@ -3,9 +3,9 @@
 //! however many rows reach far to the right; repeat counts and space counts
 //! cannot make the reader spell out billions of cells or characters.
 //!
-//! A hostile `.xls` is not crafted here: writing the OLE compound file it
-//! needs takes a crate this project does not depend on, and calamine reads
-//! `.xls` sheets whole as ranges (see the README's workbook limits).
+//! An `.xls` workbook has no cell-by-cell reader: one whose sheet would be
+//! held as a range past the cell limit is refused, naming the sheet and its
+//! span, before calamine allocates anything.
 
 use std::io::Write;
 
@@ -120,6 +120,108 @@ fn repeat_counts_past_a_sheets_bounds_are_refused_not_spelt_out() {
                  error: {book}[aliases]: cannot read the sheet: a cell lies past a spreadsheet's last row (1,048,576) or column (16,384, XFD): row 1048577, column 1\n\
                  {book}: 2 errors, no warnings\n"
             )
+        )
+    );
+}
+
+/// A BIFF8 record.
+fn record(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut bytes = kind.to_le_bytes().to_vec();
+    bytes.extend((data.len() as u16).to_le_bytes());
+    bytes.extend(data);
+    bytes
+}
+
+/// Writes an `.xls` workbook of one sheet named `sources` whose records
+/// after its BOF are `sheet`, and returns its path.
+fn write_xls(scratch: &Scratch, sheet: &[u8]) -> String {
+    let bof = |kind: u16| {
+        let mut data = vec![0u8; 16];
+        data[..2].copy_from_slice(&0x0600u16.to_le_bytes());
+        data[2..4].copy_from_slice(&kind.to_le_bytes());
+        record(0x0809, &data)
+    };
+    let bound_sheet = |position: u32| {
+        let mut data = position.to_le_bytes().to_vec();
+        data.extend([0, 0, 7, 0]);
+        data.extend(b"sources");
+        record(0x0085, &data)
+    };
+    let globals_len = (bof(5).len() + bound_sheet(0).len() + record(0x000A, &[]).len()) as u32;
+    let mut stream = bof(5);
+    stream.extend(bound_sheet(globals_len));
+    stream.extend(record(0x000A, &[]));
+    stream.extend(bof(0x10));
+    stream.extend(sheet);
+    stream.extend(record(0x000A, &[]));
+    let path = scratch.0.join("book.xls");
+    let mut file = cfb::create(&path).unwrap();
+    let mut workbook = file.create_stream("Workbook").unwrap();
+    workbook.write_all(&stream).unwrap();
+    drop(workbook);
+    file.flush().unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A Number record at (row, column).
+fn number(row: u16, column: u16) -> Vec<u8> {
+    let mut data = row.to_le_bytes().to_vec();
+    data.extend(column.to_le_bytes());
+    data.extend([0, 0]);
+    data.extend(1.0f64.to_le_bytes());
+    record(0x0203, &data)
+}
+
+#[test]
+fn an_xls_sheet_held_whole_past_the_cell_limit_is_refused_not_allocated() {
+    let scratch = Scratch::new("xls-dimensions");
+    // Dimensions declaring the last row and column: calamine would
+    // reserve 2^34 cells for it.
+    let mut dimensions = 0u32.to_le_bytes().to_vec();
+    dimensions.extend(1_048_576u32.to_le_bytes());
+    dimensions.extend(0u16.to_le_bytes());
+    dimensions.extend(16_384u16.to_le_bytes());
+    dimensions.extend([0, 0]);
+    let book = write_xls(&scratch, &record(0x0200, &dimensions));
+    let run = silsila(&["check", "--facts", &book]);
+    assert_eq!(
+        (run.code, run.stdout, run.stderr),
+        (
+            1,
+            String::new(),
+            format!(
+                "error: {book}: cannot read the workbook: its sheet \"sources\" spans 1048576 rows by 16384 columns (17179869184 cells), which the .xls reader holds whole; silsila reads at most 10000000 cells from a sheet, so save the workbook as .xlsx, whose sheets are read cell by cell\n"
+            )
+        )
+    );
+
+    // Two cells far apart: a dense range of 2^32 cells.
+    let scratch = Scratch::new("xls-far-cells");
+    let cells = [number(0, 0), number(65_535, 65_535)].concat();
+    let book = write_xls(&scratch, &cells);
+    let run = silsila(&["check", "--facts", &book]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("spans 65536 rows by 65536 columns (4294967296 cells)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_small_xls_sheet_is_left_to_calamine() {
+    let scratch = Scratch::new("xls-small");
+    let book = write_xls(&scratch, &[number(0, 0), number(1, 0)].concat());
+    let run = silsila(&["check", "--facts", &book]);
+    // Read by calamine: the number 1 is the header, and not a column.
+    assert_eq!((run.code, run.stderr.as_str()), (1, ""), "{}", run.stdout);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "error: {book}[sources]!B1: the required column \"id\" is missing\n\
+             warning: {book}[sources]!A1: column \"1\" is not a column of the sources sheet; rename it \"x_1\" if it is your own\n\
+             {book}: 1 error, 1 warning\n"
         )
     );
 }
