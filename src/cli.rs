@@ -819,7 +819,14 @@ fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> 
             .filter(|&i| checked.relations[i].kind == DeclKind::Output)
             .collect()
     } else {
-        names.iter().filter_map(|n| checked.relation(n)).collect()
+        // A relation named twice is compared once, where first named.
+        let mut chosen: Vec<usize> = Vec::new();
+        for index in names.iter().filter_map(|n| checked.relation(n)) {
+            if !chosen.contains(&index) {
+                chosen.push(index);
+            }
+        }
+        chosen
     }
 }
 

@@ -1,5 +1,5 @@
-//! Warnings that need the whole folder rather than one row: near-duplicate
-//! names, cycles of mergers, places without a kind or a parent, and
+//! Warnings that need the whole folder rather than one row: names written
+//! two ways (see [`super::variants`]), cycles of mergers, places without a kind or a parent, and
 //! entities that are both a person and a group.
 //!
 //! These never stop inference; they point at likely mistakes. Every pass is
@@ -7,11 +7,7 @@
 //! large folders.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 
-use rustc_hash::FxHashMap;
-
-use super::names::name_key;
 use super::{file_title, Facts, Origin, Symbol, Value};
 use crate::error::Problem;
 use crate::schema::{self, ColumnKind};
@@ -25,7 +21,7 @@ pub fn lint(facts: &Facts) -> Vec<Problem> {
         schema::file(name).map_or_else(|| format!("{name}.csv"), |f| file_title(f, sheets))
     };
     let mut warnings = Vec::new();
-    near_duplicate_names(facts, &title("aliases"), &mut warnings);
+    super::variants::lint(facts, &title("aliases"), &mut warnings);
     merger_cycles(facts, &mut warnings);
     places(facts, &title("places"), &mut warnings);
     people_and_groups(facts, &title("entities"), &mut warnings);
@@ -55,146 +51,6 @@ fn name_cell(facts: &Facts, problem: &mut Problem) {
 
 fn warning(origin: &Origin, column: Option<&str>, message: String) -> Problem {
     Problem::warning(&origin.file, Some(origin.line), column, message)
-}
-
-/// How often each name is used, and where first.
-struct Uses<'f> {
-    count: u32,
-    first: &'f Origin,
-    column: &'static str,
-}
-
-/// Each name's uses in name columns.
-fn name_uses(facts: &Facts) -> FxHashMap<Symbol, Uses<'_>> {
-    let mut uses: FxHashMap<Symbol, Uses> = FxHashMap::default();
-    for table in &facts.tables {
-        let columns: Vec<_> = table.file.rule_columns().collect();
-        for row in &table.rows {
-            for (column, value) in columns.iter().zip(&row.values) {
-                if let (true, Value::Name(symbol)) = (column.kind.is_name(), value) {
-                    if !symbol.is_empty() {
-                        uses.entry(*symbol)
-                            .and_modify(|u| u.count += 1)
-                            .or_insert(Uses {
-                                count: 1,
-                                first: &row.origin,
-                                column: column.name,
-                            });
-                    }
-                }
-            }
-        }
-    }
-    uses
-}
-
-/// Whether a name's key is compared with others for near duplicates. Short
-/// names (IS, HTS) differ by one letter legitimately. A name's index
-/// entries cost the square of its length, so a cell holding a pasted
-/// paragraph (a spreadsheet allows 32,767 characters) would cost a
-/// billion; no name is that long.
-fn compared(key: &[char]) -> bool {
-    (4..=LONGEST_COMPARED).contains(&key.len())
-}
-
-/// The longest name compared for near duplicates, in characters.
-const LONGEST_COMPARED: usize = 100;
-
-/// The hash of `chars` without the one at `skip` (none when out of range).
-fn variant_hash(chars: &[char], skip: usize) -> u64 {
-    let mut hasher = rustc_hash::FxHasher::default();
-    for (i, c) in chars.iter().enumerate() {
-        if i != skip {
-            c.hash(&mut hasher);
-        }
-    }
-    hasher.finish()
-}
-
-/// The hashes of a key and of each key with one character deleted.
-fn variant_hashes(chars: &[char]) -> Vec<u64> {
-    let mut hashes: Vec<u64> = (0..=chars.len())
-        .map(|skip| variant_hash(chars, skip))
-        .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
-}
-
-/// Whether two keys are one edit apart: one insertion, deletion,
-/// substitution or transposition. The hashed index only suggests
-/// candidates (it also pairs keys two edits apart, such as "cell east" and
-/// "cell west", which are different names).
-fn one_edit_apart(a: &[char], b: &[char]) -> bool {
-    let (a, b): (String, String) = (a.iter().collect(), b.iter().collect());
-    strsim::damerau_levenshtein(&a, &b) == 1
-}
-
-/// A name used once whose spelling is one edit away from another name is
-/// likely a misspelling that wants an alias. Candidates come from an index
-/// of the hashes of single-character deletions, which pairs every two keys
-/// within one insertion, deletion, substitution or transposition; each is
-/// then confirmed on the text. Hashes rather than strings keep the index
-/// small and the pass linear on large folders.
-fn near_duplicate_names(facts: &Facts, aliases: &str, warnings: &mut Vec<Problem>) {
-    let uses = name_uses(facts);
-    let mut symbols: Vec<Symbol> = uses.keys().copied().collect();
-    symbols.sort();
-    let keys: FxHashMap<Symbol, Vec<char>> = symbols
-        .iter()
-        .map(|s| {
-            (
-                *s,
-                name_key(facts.names.resolve(*s))
-                    .chars()
-                    .collect::<Vec<char>>(),
-            )
-        })
-        .filter(|(_, chars)| compared(chars))
-        .collect();
-    let mut by_deletion: FxHashMap<u64, Vec<Symbol>> = FxHashMap::default();
-    for symbol in &symbols {
-        if let Some(chars) = keys.get(symbol) {
-            for hash in variant_hashes(chars) {
-                by_deletion.entry(hash).or_default().push(*symbol);
-            }
-        }
-    }
-    let count = |s: &Symbol| uses.get(s).map_or(0, |u| u.count);
-    let mut reported = HashSet::new();
-    for symbol in &symbols {
-        let (Some(once), Some(chars)) =
-            (uses.get(symbol).filter(|u| u.count == 1), keys.get(symbol))
-        else {
-            continue;
-        };
-        let mut candidates: Vec<Symbol> = variant_hashes(chars)
-            .iter()
-            .filter_map(|hash| by_deletion.get(hash))
-            .flatten()
-            .copied()
-            .filter(|other| other != symbol)
-            .filter(|other| keys.get(other).is_some_and(|o| one_edit_apart(chars, o)))
-            .collect();
-        candidates.sort_by_key(|other| (std::cmp::Reverse(count(other)), *other));
-        let Some(other) = candidates.first() else {
-            continue;
-        };
-        if !reported.insert((*symbol.min(other), *symbol.max(other))) {
-            continue;
-        }
-        let uses_of_other = count(other);
-        warnings.push(warning(
-            once.first,
-            Some(once.column),
-            format!(
-                "{:?} appears once and nearly matches {:?} ({uses_of_other} {}); if they are the same, add an alias to {aliases}",
-                facts.names.resolve(*symbol),
-                facts.names.resolve(*other),
-                if uses_of_other == 1 { "use" } else { "uses" }
-            ),
-        ));
-    }
 }
 
 /// Mergers that lead from a group back to itself.
@@ -273,7 +129,13 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
 /// not listed in places.csv.
 fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
     let mut listed = HashSet::new();
+    // The first row giving each place a parent, and a kind: a later row
+    // giving another (after aliases, so two spellings of one place count)
+    // would silently change where it lies or what it counts as.
+    let mut first_within: HashMap<Symbol, (Symbol, u32)> = HashMap::new();
+    let mut first_kind: HashMap<Symbol, (Symbol, u32)> = HashMap::new();
     if let Some(table) = facts.table("places") {
+        let line_word = if table.sheet.is_some() { "row" } else { "line" };
         for row in &table.rows {
             let (Some(Value::Name(place)), Some(Value::Name(within)), Some(Value::Name(kind))) =
                 (row.values.first(), row.values.get(1), row.values.get(2))
@@ -282,6 +144,29 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
             };
             listed.insert(*place);
             let name = facts.names.resolve(*place);
+            for (column, value, first) in [
+                ("within", within, &mut first_within),
+                ("kind", kind, &mut first_kind),
+            ] {
+                if value.is_empty() {
+                    continue;
+                }
+                let (earlier, line) = *first.entry(*place).or_insert((*value, row.origin.line));
+                if earlier != *value {
+                    let (earlier, value) =
+                        (facts.names.resolve(earlier), facts.names.resolve(*value));
+                    let message = if column == "kind" {
+                        format!(
+                            "place {name:?} is a {earlier} on {line_word} {line} but a {value} here; give it one kind"
+                        )
+                    } else {
+                        format!(
+                            "place {name:?} lies within {earlier:?} on {line_word} {line} but within {value:?} here; give it one parent"
+                        )
+                    };
+                    warnings.push(warning(&row.origin, Some(column), message));
+                }
+            }
             if kind.is_empty() {
                 warnings.push(warning(
                     &row.origin,
@@ -389,25 +274,5 @@ fn people_and_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>)
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[track_caller]
-    fn check(a: &str, b: &str, expected: bool) {
-        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-        assert_eq!(one_edit_apart(&a, &b), expected, "{a:?} ~ {b:?}");
-    }
-
-    #[test]
-    fn near_duplicates_are_one_edit_apart() {
-        check("jassim", "jasim", true); // deletion
-        check("jasim", "jasem", true); // substitution
-        check("jasmi", "jasim", true); // transposition
-        check("cell east", "cell west", false); // two edits: different names
-        check("jasim", "jasim", false); // the same name is no near duplicate
     }
 }

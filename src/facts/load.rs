@@ -22,7 +22,7 @@ use super::date::DateError;
 use super::delimited;
 use super::folder::{self, Folder, ReadFile};
 use super::header::{match_header, Columns};
-use super::names::{name_key, tidy};
+use super::names::{name_key, spelling_differences, tidy, written_key};
 use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
 use super::suggestion::nearest;
@@ -125,6 +125,14 @@ struct NameCell {
     rank: u8,
 }
 
+/// A name's first spelling, and whether another has been warned of.
+struct Spelled {
+    written: Box<str>,
+    text: Box<str>,
+    place: String,
+    warned: bool,
+}
+
 /// What is known about `sources.csv` while checking source ids.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum SourceList {
@@ -154,6 +162,10 @@ struct Loader {
     /// Name cells by their exact text, so that a name seen before costs one
     /// hash lookup.
     name_cells: FxHashMap<Box<str>, NameCell>,
+    /// Each name's first spelling, by symbol (before aliases): its written
+    /// key ([`written_key`]), the text and where it is; and whether two
+    /// spellings have been warned of.
+    spelled: FxHashMap<Symbol, Spelled>,
     /// Word cells (and source ids) by their exact text.
     word_cells: FxHashMap<Box<str>, Symbol>,
     /// Date cells by their exact text.
@@ -553,7 +565,17 @@ impl Loader {
                         ("places", "place") => rank::PLACE,
                         _ => rank::OTHER,
                     };
-                    parsed.values.push(Value::Name(self.name(text, rank)));
+                    let (resolved, new) = self.name(text, rank);
+                    if let Some(symbol) = new {
+                        let found = at.table.warning(
+                            record.line,
+                            Some(cell),
+                            Some(column.name),
+                            String::new(),
+                        );
+                        self.met_spelling(at.rank, symbol, text, found);
+                    }
+                    parsed.values.push(Value::Name(resolved));
                 }
                 ColumnKind::Word => parsed.values.push(Value::Name(self.word(text))),
                 ColumnKind::Date => {
@@ -679,18 +701,19 @@ impl Loader {
         hint
     }
 
-    /// The symbol of a name cell, resolved through the aliases; the empty
-    /// symbol for an empty cell.
-    fn name(&mut self, text: &str, rank: u8) -> Symbol {
+    /// The symbol of a name cell, resolved through the aliases (the empty
+    /// symbol for an empty cell), and its symbol before aliases when this
+    /// text is met for the first time.
+    fn name(&mut self, text: &str, rank: u8) -> (Symbol, Option<Symbol>) {
         if text.is_empty() {
-            return Symbol::EMPTY;
+            return (Symbol::EMPTY, None);
         }
         if let Some(cell) = self.name_cells.get_mut(text) {
             if rank < cell.rank {
                 cell.rank = rank;
                 self.spellings.offer(cell.symbol, rank, &tidy(text));
             }
-            return cell.resolved;
+            return (cell.resolved, None);
         }
         let symbol = self.intern(text, rank);
         let resolved = self.aliases.get(&symbol).copied().unwrap_or(symbol);
@@ -702,7 +725,42 @@ impl Loader {
                 rank,
             },
         );
-        resolved
+        (resolved, Some(symbol))
+    }
+
+    /// Notes that `text`, found where `found` points, spells the name
+    /// `symbol`; when another spelling of it differs in more than case,
+    /// space or quotes (one composed and one decomposed, one with invisible
+    /// characters, harakat or tatweel), warns once for the name, naming
+    /// both spellings and where each is. The two are one name already; the
+    /// warning says that two keyboards or sources met, which an analyst may
+    /// want to tidy.
+    fn met_spelling(&mut self, rank: usize, symbol: Symbol, text: &str, mut found: Found) {
+        let written = written_key(text);
+        let place = problem_place(&found.problem);
+        let Some(first) = self.spelled.get_mut(&symbol) else {
+            self.spelled.insert(
+                symbol,
+                Spelled {
+                    written: written.into(),
+                    text: text.into(),
+                    place,
+                    warned: false,
+                },
+            );
+            return;
+        };
+        if first.warned || *first.written == *written {
+            return;
+        }
+        first.warned = true;
+        let differences = spelling_differences(&first.text, text).join(", ");
+        found.problem.message = format!(
+            "{text:?} and {:?} (at {}) are one name written with different characters ({differences}); \
+             they are matched as one, so write it one way or leave it",
+            &*first.text, first.place
+        );
+        self.push(rank, found);
     }
 
     /// The symbol of a word cell, lowercased; the empty symbol for an
@@ -836,6 +894,16 @@ impl At<'_> {
     fn value(&self, parsed: &Parsed, name: &str) -> Option<Value> {
         let position = self.file.rule_columns().position(|c| c.name == name)?;
         parsed.values.get(position).copied()
+    }
+}
+
+/// Where a problem is, as messages name a place: `facts/a.csv:3` or
+/// `book.xlsx[a]!B3`.
+fn problem_place(problem: &Problem) -> String {
+    match (&problem.cell, problem.line) {
+        (Some(cell), _) => format!("{}!{cell}", problem.file),
+        (None, Some(line)) => format!("{}:{line}", problem.file),
+        (None, None) => problem.file.clone(),
     }
 }
 

@@ -24,11 +24,14 @@ mod header;
 pub mod lint;
 mod load;
 pub mod names;
+mod ods;
 mod raw;
 mod spelling;
 mod suggestion;
+mod variants;
 mod vocabulary;
 mod workbook;
+mod xls;
 
 use std::fmt;
 use std::path::Path;

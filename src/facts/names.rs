@@ -56,12 +56,69 @@ pub fn is_blank(text: &str) -> bool {
 pub fn name_key(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     // Decompose first, so that marks composed into a letter are seen, drop
-    // what is folded, then compose again.
-    let text: String = text
-        .nfd()
-        .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
-        .nfc()
+    // what is folded, then compose again. ASCII text (most names) is
+    // composed already and holds nothing folded, so it skips the two passes.
+    let normalised: String;
+    let text = if text.is_ascii() {
+        text
+    } else {
+        normalised = text
+            .nfd()
+            .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
+            .nfc()
+            .collect();
+        &normalised
+    };
+    folded(text)
+}
+
+/// The key of a spelling as written: [`name_key`] without the Unicode
+/// normalisation, so that two spellings of one name that differ only in
+/// case, space or quotes share it, and two that differ in their characters
+/// (composed or decomposed, invisible characters, harakat, tatweel) do not.
+pub fn written_key(text: &str) -> String {
+    folded(text)
+}
+
+/// What the differences between two written spellings of one name are,
+/// for a message: each of composed and decomposed letters, invisible
+/// characters, and harakat or tatweel that one has and the other lacks.
+pub fn spelling_differences(a: &str, b: &str) -> Vec<&'static str> {
+    use unicode_normalization::{is_nfc, UnicodeNormalization};
+    let traits = |text: &str| {
+        let stripped: String = text
+            .chars()
+            .filter(|&c| !is_invisible(c) && !is_arabic_fold(c))
+            .collect();
+        [
+            !is_nfc(&stripped),
+            text.chars().any(is_invisible),
+            text.nfd().any(is_arabic_fold),
+        ]
+    };
+    let (ta, tb) = (traits(a), traits(b));
+    let names = [
+        "composed and decomposed letters",
+        "invisible characters (zero-width or directional)",
+        "Arabic harakat or tatweel",
+    ];
+    let differing: Vec<&str> = (0..3)
+        .filter(|&i| ta[i] != tb[i])
+        .map(|i| names[i])
         .collect();
+    if differing.is_empty() {
+        (0..3)
+            .filter(|&i| ta[i] || tb[i])
+            .map(|i| names[i])
+            .collect()
+    } else {
+        differing
+    }
+}
+
+/// Case folded, runs of white space collapsed to one space, typographic
+/// quotes and apostrophes unified, surrounding space removed.
+fn folded(text: &str) -> String {
     let mut key = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !key.is_empty() {

@@ -22,8 +22,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use calamine::{
-    open_workbook_from_rs, Data, ExcelDateTime, Ods, Range, Reader, SheetType, Sheets, Xls, Xlsb,
-    Xlsx,
+    open_workbook_from_rs, Data, ExcelDateTime, Range, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx,
 };
 
 use super::folder::{Folder, ReadFile};
@@ -99,7 +98,9 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
         );
         return Err(cannot(message));
     }
-    if kind != Kind::Xls {
+    if kind == Kind::Xls {
+        super::xls::within_limits(&bytes).map_err(cannot)?;
+    } else {
         inflated_within_limit(&bytes).map_err(cannot)?;
     }
     let name = path.display().to_string();
@@ -191,29 +192,36 @@ fn inflated_within_limit(bytes: &[u8]) -> Result<(), String> {
 /// why it cannot be opened.
 fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
     let bytes = Cursor::new(bytes);
+    // An .ods workbook is streamed by this crate's own reader (see
+    // `ods`), whose sheets come read; the others are read by calamine.
+    let mut read_sheets: Vec<super::ods::Sheet> = Vec::new();
     let mut workbook = match kind {
         Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(bytes)
-            .map(Sheets::Xlsx)
+            .map(|b| Some(Sheets::Xlsx(b)))
             .map_err(|e| e.to_string()),
         Kind::Xlsb => open_workbook_from_rs::<Xlsb<_>, _>(bytes)
-            .map(Sheets::Xlsb)
+            .map(|b| Some(Sheets::Xlsb(b)))
             .map_err(|e| e.to_string()),
         Kind::Xls => open_workbook_from_rs::<Xls<_>, _>(bytes)
-            .map(Sheets::Xls)
+            .map(|b| Some(Sheets::Xls(b)))
             .map_err(|e| e.to_string()),
-        Kind::Ods => open_workbook_from_rs::<Ods<_>, _>(bytes)
-            .map(Sheets::Ods)
-            .map_err(|e| e.to_string()),
+        Kind::Ods => super::ods::sheets(bytes, MAX_INFLATED_BYTES).map(|sheets| {
+            read_sheets = sheets;
+            None
+        }),
     }
-    .map_err(|message| tidy(&message))?;
+    .map_err(|message: String| tidy(&message))?;
 
     // Chart and macro sheets hold no table, so they are passed over.
-    let names: Vec<String> = workbook
-        .sheets_metadata()
-        .iter()
-        .filter(|sheet| sheet.typ == SheetType::WorkSheet)
-        .map(|sheet| sheet.name.clone())
-        .collect();
+    let names: Vec<String> = match &workbook {
+        Some(workbook) => workbook
+            .sheets_metadata()
+            .iter()
+            .filter(|sheet| sheet.typ == SheetType::WorkSheet)
+            .map(|sheet| sheet.name.clone())
+            .collect(),
+        None => read_sheets.iter().map(|(name, _)| name.clone()).collect(),
+    };
     let mut problems = Vec::new();
     let mut chosen: Vec<Vec<String>> = vec![Vec::new(); FILES.len()];
     for sheet in names {
@@ -257,7 +265,17 @@ fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
             continue;
         };
         let file = format!("{name}[{}]", sheet.trim());
-        *slot = Some(match sheet_cells(&mut workbook, &sheet) {
+        let cells = match &mut workbook {
+            Some(workbook) => sheet_cells(workbook, &sheet),
+            None => read_sheets
+                .iter_mut()
+                .find(|(name, _)| *name == sheet)
+                .map_or_else(
+                    || Ok(Cells::new()),
+                    |(_, cells)| std::mem::replace(cells, Ok(Cells::new())),
+                ),
+        };
+        *slot = Some(match cells {
             Ok(cells) => {
                 let (table, problems) = table_of_cells(file, &cells);
                 ReadFile { table, problems }
@@ -298,11 +316,15 @@ const MAX_COLUMNS: u32 = 16_384;
 
 /// A sheet's non-empty cells by (row, column) from 0, in row order: memory
 /// follows the cells present, never the span between the first and last.
-type Cells = Vec<((u32, u32), Data)>;
+pub(super) type Cells = Vec<((u32, u32), Data)>;
 
 /// Adds one cell, refusing a cell past a spreadsheet's last row or column
 /// and a sheet past [`MAX_CELLS`].
-fn push_cell(cells: &mut Cells, (row, column): (u32, u32), data: Data) -> Result<(), String> {
+pub(super) fn push_cell(
+    cells: &mut Cells,
+    (row, column): (u32, u32),
+    data: Data,
+) -> Result<(), String> {
     if data == Data::Empty {
         return Ok(());
     }
@@ -323,7 +345,8 @@ fn push_cell(cells: &mut Cells, (row, column): (u32, u32), data: Data) -> Result
 }
 
 /// Reads one sheet's cells. `.xlsx` and `.xlsb` sheets are streamed cell by
-/// cell; calamine reads `.xls` and `.ods` sheets only as whole ranges.
+/// cell; calamine reads `.xls` sheets only as whole ranges (`.ods` sheets
+/// never come here: `ods` streams them).
 fn sheet_cells<R: std::io::Read + std::io::Seek>(
     workbook: &mut Sheets<R>,
     sheet: &str,
@@ -412,13 +435,21 @@ fn table_rows<'c>(
     let mut unnamed_reported: Vec<u32> = Vec::new();
     let mut dense: Vec<Data> = Vec::new();
     for (row, first_column, last_column, present) in rows {
-        // This row alone, dense from the first column to its last cell or
-        // the header's end, whichever is further.
-        let width = (last_column - first_column + 1) as usize;
+        // This row alone, dense from the first column to the header's end
+        // (to its own last cell while it may be the header): cells right of
+        // the header are only looked at, so a row reaching column XFD
+        // costs its cells, not the columns between.
+        let width = if table.header_line == 0 {
+            (last_column - first_column + 1) as usize
+        } else {
+            table.header.len()
+        };
         dense.clear();
-        dense.resize(width.max(table.header.len()), Data::Empty);
+        dense.resize(width, Data::Empty);
         for ((_, column), data) in present {
-            dense[(column - first_column) as usize] = data.clone();
+            if let Some(slot) = dense.get_mut((column - first_column) as usize) {
+                *slot = data.clone();
+            }
         }
         let cells = dense.as_slice();
         let line = row.saturating_add(1);
@@ -466,7 +497,11 @@ fn table_rows<'c>(
                 }
             }
         }
-        for (column, data) in (first_column..).zip(cells).skip(width) {
+        let beyond = present
+            .iter()
+            .filter(|((_, column), _)| (column - first_column) as usize >= width)
+            .map(|((_, column), data)| (*column, data));
+        for (column, data) in beyond {
             let empty = matches!(text(data), Ok(text) if text.trim().is_empty());
             if !empty && !unnamed_reported.contains(&column) {
                 unnamed_reported.push(column);

@@ -176,7 +176,9 @@ fn a_name_of_invisible_characters_is_an_empty_value_and_spellings_meet() {
             1,
             format!(
                 "error: {dir}/membership.csv:2: column \"member\": a value is required\n\
-                 {dir}: 1 error, no warnings\n"
+                 warning: {dir}/membership.csv:4: column \"member\": \"José\\u{{200d}}\" and \"Jose\\u{{301}}\" (at {dir}/membership.csv:3) are one name written with different characters (composed and decomposed letters, invisible characters (zero-width or directional)); they are matched as one, so write it one way or leave it\n\
+                 warning: {dir}/membership.csv:4: column \"group\": \"Cell\u{640}\" and \"Cell\" (at {dir}/membership.csv:2) are one name written with different characters (Arabic harakat or tatweel); they are matched as one, so write it one way or leave it\n\
+                 {dir}: 1 error, 2 warnings\n"
             )
         )
     );
