@@ -819,7 +819,7 @@ fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> 
             .filter(|&i| checked.relations[i].kind == DeclKind::Output)
             .collect()
     } else {
-        // A relation named twice is compared once, where first named.
+        // A relation named twice is used once, where first named.
         let mut chosen: Vec<usize> = Vec::new();
         for index in names.iter().filter_map(|n| checked.relation(n)) {
             if !chosen.contains(&index) {
@@ -930,7 +930,10 @@ fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<()
 }
 
 fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    if args.format == Format::Csv && args.out.is_none() && args.relations.len() != 1 {
+    let mut named = args.relations.clone();
+    named.sort();
+    named.dedup();
+    if args.format == Format::Csv && args.out.is_none() && named.len() != 1 {
         return Err(Failure::Usage(
             "--format csv prints one relation: name it, or use --out DIR for all".into(),
         ));
@@ -951,24 +954,7 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     let model = eval::run(&facts, &args.run.options())?;
     clock.lap("evaluate");
     progress.phase("finding each conclusion's sources");
-    let relations: Vec<usize> = if args.relations.is_empty() {
-        (0..checked.relations.len())
-            .filter(|&i| checked.relations[i].kind == DeclKind::Output)
-            .collect()
-    } else {
-        // A relation named twice is printed once, where first named.
-        let mut chosen: Vec<usize> = Vec::new();
-        for index in args
-            .relations
-            .iter()
-            .filter_map(|name| checked.relation(name))
-        {
-            if !chosen.contains(&index) {
-                chosen.push(index);
-            }
-        }
-        chosen
-    };
+    let relations = chosen_relations(checked, &args.relations);
     if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
         // Relation by relation: each is concluded, written and dropped
         // before the next, so the peak is evaluation, not every table's

@@ -63,3 +63,13 @@ fn a_relation_named_twice_in_diff_is_compared_once() {
         (0, "descends_from: +0 -0 ~0\n")
     );
 }
+
+#[test]
+fn a_relation_named_twice_in_infer_is_printed_once() {
+    let once = silsila(&["infer", "--format", "csv", "co_located"]);
+    let twice = silsila(&["infer", "--format", "csv", "co_located", "co_located"]);
+    assert_eq!(once.code, 0, "{}", once.stderr);
+    assert_eq!(twice.code, 0, "{}", twice.stderr);
+    assert!(once.stdout.lines().count() > 1, "{}", once.stdout);
+    assert_eq!(twice.stdout, once.stdout);
+}
