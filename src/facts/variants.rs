@@ -192,7 +192,7 @@ fn misspellings(
     facts: &Facts,
     names: &[Name],
     aliases: &str,
-    reported: &mut FxHashSet<Symbol>,
+    reported: &mut FxHashSet<(Symbol, Symbol)>,
     warnings: &mut Vec<Problem>,
 ) {
     // One flat, sorted index rather than a map of buckets: a million names
@@ -256,10 +256,9 @@ fn misspellings(
             continue;
         };
         // Two names used once each are one warning, not two.
-        if reported.contains(&other.symbol) && other.uses == 1 {
+        if !reported.insert(pair(name.symbol, other.symbol)) {
             continue;
         }
-        reported.insert(name.symbol);
         warnings.push(Problem::warning(
             &name.first.file,
             Some(name.first.line),
@@ -283,7 +282,7 @@ fn transliterations(
     facts: &Facts,
     names: &[Name],
     aliases: &str,
-    reported: &FxHashSet<Symbol>,
+    reported: &FxHashSet<(Symbol, Symbol)>,
     warnings: &mut Vec<Problem>,
 ) {
     // Names are joined when they share any key (a name with an ambiguous
@@ -343,7 +342,9 @@ fn transliterations(
         let target = &names[target];
         for &at in &group {
             let name = &names[at];
-            if name.symbol == target.symbol || reported.contains(&name.symbol) {
+            // A pair already warned of as a misspelling is not warned twice.
+            if name.symbol == target.symbol || reported.contains(&pair(name.symbol, target.symbol))
+            {
                 continue;
             }
             let (spelling, canonical) = (
@@ -368,6 +369,11 @@ fn transliterations(
 
 /// A 128-bit hash of a key: two 64-bit hashes of it with different
 /// multipliers side by side.
+/// Two names as an unordered pair.
+fn pair(a: Symbol, b: Symbol) -> (Symbol, Symbol) {
+    (a.min(b), a.max(b))
+}
+
 fn key_hash(key: &str) -> u128 {
     let hash = |base: u64| {
         key.bytes().fold(0u64, |h, b| {

@@ -100,3 +100,21 @@ fn many_similar_names_give_no_warnings_and_few_comparisons() {
          facts: no errors, 1 warning\n"
     );
 }
+
+/// A pair that is both one edit apart and one name transliterated two ways
+/// (`Abou Ahmad` / `Abu Ahmad`) is one warning, not one of each kind.
+#[test]
+fn a_pair_caught_both_ways_is_warned_of_once() {
+    let (stdout, _) = check_members(
+        "variants-both-ways",
+        &[
+            ("Abou Ahmad", "Jaysh Khalid"),
+            ("Abu Ahmad", "Liwa Shuhada"),
+        ],
+    );
+    let mentions = stdout
+        .lines()
+        .filter(|l| l.contains("Abou Ahmad") && l.contains("Abu Ahmad"))
+        .count();
+    assert_eq!(mentions, 1, "{stdout}");
+}
