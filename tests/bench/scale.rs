@@ -110,20 +110,7 @@ fn scale_table(work: &Path, scales: &[u32], limits: &Limits) {
         }
         let _ = std::fs::remove_dir_all(&out);
         let (input_rows, _) = rows_and_bytes(&facts);
-        let silsila = measure(
-            Path::new(SILSILA),
-            &[
-                "infer",
-                "--facts",
-                path(&facts),
-                "--out",
-                path(&out),
-                "--timings",
-                "--quiet",
-            ],
-            limits,
-            false,
-        );
+        let silsila = infer_out(&facts, &out, limits);
         let base = measure(&baseline_exe, &["baseline", path(&facts)], limits, true);
         let output_rows = if silsila.finished() {
             rows_and_bytes(&out).0.to_string()
@@ -177,20 +164,7 @@ fn chain_table(work: &Path, limits: &Limits) {
     let _ = std::fs::remove_dir_all(&out);
     println!("| chain | command | ended | s | peak MiB | descends_from rows | silsila timings |");
     println!("|---|---|---|---:|---:|---:|---|");
-    let infer = measure(
-        Path::new(SILSILA),
-        &[
-            "infer",
-            "--facts",
-            path(&short),
-            "--out",
-            path(&out),
-            "--timings",
-            "--quiet",
-        ],
-        limits,
-        false,
-    );
+    let infer = infer_out(&short, &out, limits);
     let descends = if infer.finished() {
         rows_and_bytes_of(&out.join("descends_from.csv"))
             .0
@@ -265,6 +239,24 @@ fn write_chain(dir: &Path, length: u32) {
     ] {
         std::fs::write(dir.join(file), text).expect("the chain files can be written");
     }
+}
+
+/// `silsila infer --out` from `facts` into `out`, measured.
+fn infer_out(facts: &Path, out: &Path, limits: &Limits) -> Measured {
+    measure(
+        Path::new(SILSILA),
+        &[
+            "infer",
+            "--facts",
+            path(facts),
+            "--out",
+            path(out),
+            "--timings",
+            "--quiet",
+        ],
+        limits,
+        false,
+    )
 }
 
 fn path(p: &Path) -> &str {
