@@ -92,7 +92,7 @@ fn proved_tables(
                     block
                         .iter()
                         .map(|&i| {
-                            let rows = model.derivations.rows(rules, (index, i), seen);
+                            let rows = model.derivations.rows((index, i), seen);
                             let cells = row(facts, &tuples.tuple(i), &rows);
                             (cells, if keep_rows { rows } else { Vec::new() })
                         })

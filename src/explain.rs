@@ -473,7 +473,7 @@ impl Search<'_, '_> {
             if self.proved.contains_key(&next) {
                 continue;
             }
-            let premises: Vec<At> = derivations.premise_tuples(x.rules, next).collect();
+            let premises: Vec<At> = derivations.premise_tuples(next).collect();
             if !expanded && !premises.is_empty() {
                 stack.push((next, true));
                 stack.extend(

@@ -117,8 +117,7 @@ impl Derivations {
             let mut values: Vec<Value> = Vec::new();
             for j in 0..recorded.len() {
                 let captured = recorded.values(j);
-                for (p, &step) in layout.premises.iter().enumerate() {
-                    let relation = step_relation(rules, k, step);
+                for (p, &(step, relation)) in layout.premises.iter().enumerate() {
                     fill(&mut values, &layout.steps[step], captured, constants);
                     let found = relations[relation].find(&values, recorded.premise_grades(j)[p]);
                     at.push(found.map_or(NONE, |i| i as u32));
@@ -158,8 +157,7 @@ impl Derivations {
             for j in 0..instances[k].len() {
                 let id = offset[k] + j;
                 let mut broken = heads[k][j] == NONE;
-                for (p, &step) in layout.premises.iter().enumerate() {
-                    let relation = step_relation(rules, k, step);
+                for (p, &(_, relation)) in layout.premises.iter().enumerate() {
                     let position = premises[k][j * width + p];
                     if position == NONE {
                         broken = true;
@@ -201,8 +199,7 @@ impl Derivations {
                 if pending[id] == NONE {
                     continue;
                 }
-                for (p, &step) in layout.premises.iter().enumerate() {
-                    let relation = step_relation(rules, k, step);
+                for (p, &(_, relation)) in layout.premises.iter().enumerate() {
                     if is_input[relation] {
                         continue;
                     }
@@ -284,24 +281,20 @@ impl Derivations {
     }
 
     /// The premise tuples of a derived tuple's shown derivation.
-    pub fn premise_tuples<'s>(
-        &'s self,
-        rules: &'s Checked,
-        at: At,
-    ) -> impl Iterator<Item = At> + 's {
+    pub fn premise_tuples(&self, at: At) -> impl Iterator<Item = At> + '_ {
         self.chosen(at).into_iter().flat_map(move |(k, j)| {
             self.layouts[k]
                 .premises
                 .iter()
                 .zip(self.premises(k, j))
-                .map(move |(&step, &position)| (step_relation(rules, k, step), position as usize))
+                .map(|(&(_, relation), &position)| (relation, position as usize))
         })
     }
 
     /// Every fact row a tuple's shown proof rests on, in proof order
     /// (depth first, premises in body order), without repeats. `seen` is
     /// scratch space, cleared here, that callers reuse.
-    pub fn rows(&self, rules: &Checked, at: At, seen: &mut FxHashSet<At>) -> Vec<RowRef> {
+    pub fn rows(&self, at: At, seen: &mut FxHashSet<At>) -> Vec<RowRef> {
         seen.clear();
         let mut rows = Vec::new();
         let mut stack = vec![at];
@@ -314,19 +307,10 @@ impl Derivations {
                 rows.extend_from_slice(input.of(at.1));
             }
             let before = stack.len();
-            stack.extend(self.premise_tuples(rules, at));
+            stack.extend(self.premise_tuples(at));
             stack[before..].reverse();
         }
         rows
-    }
-}
-
-/// The relation a premise step scans.
-fn step_relation(rules: &Checked, rule: usize, step: usize) -> usize {
-    match &rules.rules[rule].steps[step] {
-        crate::dl::check::Step::Scan { relation, .. }
-        | crate::dl::check::Step::Absent { relation, .. } => *relation,
-        _ => usize::MAX,
     }
 }
 

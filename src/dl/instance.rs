@@ -35,9 +35,10 @@ pub struct Layout {
     /// For each step of the body, its terms: an atom's terms, a built-in's
     /// arguments, a `let`'s value, a comparison's two sides.
     pub steps: Vec<Vec<Slot>>,
-    /// The indices of the positive atoms (premises) among the steps; an
-    /// instance records one grade for each, in this order.
-    pub premises: Vec<usize>,
+    /// The positive atoms (premises): each step's index among the steps
+    /// and the relation it scans; an instance records one grade for each,
+    /// in this order.
+    pub premises: Vec<(usize, usize)>,
 }
 
 /// The layout of the instances of rule `rule` of the checked program.
@@ -70,7 +71,7 @@ pub fn layout(checked: &Checked, rule: usize) -> Layout {
             Step::Scan { relation, terms } | Step::Absent { relation, terms } => {
                 let positive = matches!(step, Step::Scan { .. });
                 if positive {
-                    premises.push(index);
+                    premises.push((index, *relation));
                 }
                 let columns = &checked.relations[*relation].columns;
                 terms

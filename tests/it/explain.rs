@@ -331,7 +331,7 @@ fn explain_and_infer_read_one_recorded_derivation() {
                 );
                 assert_eq!(
                     proof.rows(),
-                    model.derivations.rows(rules, (index, position), &mut seen),
+                    model.derivations.rows((index, position), &mut seen),
                     "{name}: {}",
                     relation.name
                 );
