@@ -930,10 +930,9 @@ fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<()
 }
 
 fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    let mut named = args.relations.clone();
-    named.sort();
-    named.dedup();
-    if args.format == Format::Csv && args.out.is_none() && named.len() != 1 {
+    let checked = rules::rules()?;
+    let relations = chosen_relations(checked, &args.relations);
+    if args.format == Format::Csv && args.out.is_none() && relations.len() != 1 {
         return Err(Failure::Usage(
             "--format csv prints one relation: name it, or use --out DIR for all".into(),
         ));
@@ -943,7 +942,6 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             "--format xlsx writes a workbook: name it with --out FILE.xlsx".into(),
         ));
     }
-    let checked = rules::rules()?;
     let mut clock = Clock::new();
     let progress = args.facts.progress();
     let facts = args
@@ -954,7 +952,6 @@ fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
     let model = eval::run(&facts, &args.run.options())?;
     clock.lap("evaluate");
     progress.phase("finding each conclusion's sources");
-    let relations = chosen_relations(checked, &args.relations);
     if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
         // Relation by relation: each is concluded, written and dropped
         // before the next, so the peak is evaluation, not every table's
