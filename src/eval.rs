@@ -7,6 +7,7 @@
 use crate::error::Result;
 use crate::explain::RowRef;
 use crate::facts::{Date, Facts, Grade, Row, Symbol, Table, Value};
+use crate::merge::{merge, Merged};
 use crate::model::{Instances, Model, Relation, Tuple};
 use crate::provenance::{Derivations, InputRows};
 use crate::rules::rules;
@@ -102,8 +103,21 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
             }
         })
         .collect();
+    let mut relations = relations;
+    // Merged relations read only what evaluation derived.
+    let merged: Vec<Option<(usize, Merged)>> = rules
+        .relations
+        .iter()
+        .enumerate()
+        .map(|(i, declared)| {
+            let how = declared.merges?;
+            let mut merged = merge(&relations[how.source], &relations[how.within]);
+            relations[i] = std::mem::take(&mut merged.relation);
+            Some((how.source, merged))
+        })
+        .collect();
     let rows = input_rows(facts, rules, &relations, as_of);
-    let derivations = Derivations::new(rules, &relations, &constants, fired, rows);
+    let derivations = Derivations::new(rules, &relations, &constants, fired, rows, merged);
     Ok(Model {
         as_of,
         recent_since,

@@ -63,8 +63,10 @@ pub enum Proof {
     },
     /// A rule applied to proved premises.
     Rule {
-        /// The rule's index in the program.
-        rule: usize,
+        /// The rule's index in the program; `None` for a tuple of a merged
+        /// relation (`merges … by …`), whose premises are the tuples it
+        /// merges.
+        rule: Option<usize>,
         /// The relation's index.
         relation: usize,
         /// The conclusion, at the weakest grade of the premises.
@@ -496,6 +498,19 @@ impl Search<'_, '_> {
         let x = self.x;
         let model = x.model;
         let tuple = model.relations[at.0].tuple(at.1);
+        if model.derivations.merged(at).is_some() {
+            return Proof::Rule {
+                rule: None,
+                relation: at.0,
+                tuple,
+                premises: premises
+                    .iter()
+                    .map(|p| Rc::clone(&self.proved[p]))
+                    .collect(),
+                conditions: Vec::new(),
+                height: model.derivations.height(at),
+            };
+        }
         let Some((rule, instance)) = model.derivations.chosen(at) else {
             let rows = model
                 .derivations
@@ -545,7 +560,7 @@ impl Search<'_, '_> {
             })
             .collect();
         Proof::Rule {
-            rule,
+            rule: Some(rule),
             relation: at.0,
             tuple,
             premises: premises
@@ -724,6 +739,14 @@ impl Search<'_, '_> {
     /// for every rule that could derive one, the step that stops it.
     /// Blocking tuples come with their proofs, down to rows.
     pub fn why_not(&mut self, relation: usize, wanted: &[Option<Value>]) -> Vec<RuleRefusal> {
+        // A merged relation holds a row wherever its source does, over
+        // some period: what stops it is what stops the source.
+        if let Some(merge) = self.x.rules.relations.get(relation).and_then(|r| r.merges) {
+            let mut wanted = wanted.to_vec();
+            let dates = wanted.len().saturating_sub(2);
+            wanted[dates..].fill(None);
+            return self.why_not_within(merge.source, &wanted, WHY_NOT_DEPTH);
+        }
         self.why_not_within(relation, wanted, WHY_NOT_DEPTH)
     }
 

@@ -20,6 +20,7 @@ pub mod eval;
 pub mod explain;
 pub mod facts;
 pub mod generate;
+pub mod merge;
 pub mod model;
 pub mod out_dir;
 pub mod progress;

@@ -19,6 +19,7 @@ use crate::dl::check::Checked;
 use crate::dl::instance::{layout, Layout, Slot};
 use crate::dl::syntax::DeclKind;
 use crate::facts::{Symbol, Value};
+use crate::merge::Merged;
 use crate::relation::{Instances, Relation};
 
 /// A fact row: the index of its table in [`crate::facts::Facts::tables`] and of the row.
@@ -86,6 +87,9 @@ pub struct Derivations {
     heights: Vec<Vec<u32>>,
     /// Per input relation: the fact rows behind each tuple.
     pub rows: Vec<InputRows>,
+    /// Per merged relation ([`crate::merge`]): its source relation and
+    /// the source tuples each of its tuples merges.
+    merged: Vec<Option<(usize, Merged)>>,
 }
 
 /// A tuple of the model: its relation and position.
@@ -100,6 +104,7 @@ impl Derivations {
         constants: &[Symbol],
         instances: Vec<Instances>,
         rows: Vec<InputRows>,
+        merged: Vec<Option<(usize, Merged)>>,
     ) -> Derivations {
         let layouts: Vec<Layout> = (0..rules.rules.len()).map(|k| layout(rules, k)).collect();
         let is_input: Vec<bool> = rules
@@ -247,6 +252,24 @@ impl Derivations {
             complete = next;
             level += 1;
         }
+        // No rule reads a merged relation, so its tuples are settled last:
+        // one above the tallest row they merge.
+        for (relation, merge) in merged.iter().enumerate() {
+            let Some((source, members)) = merge else {
+                continue;
+            };
+            for position in 0..heights[relation].len() {
+                let tallest = members
+                    .members(position)
+                    .iter()
+                    .map(|&m| heights[*source][m as usize])
+                    .max();
+                heights[relation][position] = match tallest {
+                    Some(h) if h != NONE => h + 1,
+                    _ => NONE,
+                };
+            }
+        }
         Derivations {
             layouts,
             instances,
@@ -254,6 +277,7 @@ impl Derivations {
             chosen,
             heights,
             rows,
+            merged,
         }
     }
 
@@ -280,15 +304,28 @@ impl Derivations {
         &self.premises[rule][instance * width..(instance + 1) * width]
     }
 
-    /// The premise tuples of a derived tuple's shown derivation.
+    /// For a tuple of a merged relation, its source relation and the
+    /// positions there of the tuples it merges.
+    pub fn merged(&self, (relation, position): At) -> Option<(usize, &[u32])> {
+        let (source, merged) = self.merged.get(relation)?.as_ref()?;
+        Some((*source, merged.members(position)))
+    }
+
+    /// The premise tuples of a derived tuple's shown derivation: the
+    /// premises of its rule instance, or the tuples a merged tuple merges.
     pub fn premise_tuples(&self, at: At) -> impl Iterator<Item = At> + '_ {
-        self.chosen(at).into_iter().flat_map(move |(k, j)| {
+        let rule = self.chosen(at).into_iter().flat_map(move |(k, j)| {
             self.layouts[k]
                 .premises
                 .iter()
                 .zip(self.premises(k, j))
                 .map(|(&(_, relation), &position)| (relation, position as usize))
-        })
+        });
+        let merged = self
+            .merged(at)
+            .into_iter()
+            .flat_map(|(source, members)| members.iter().map(move |&m| (source, m as usize)));
+        rule.chain(merged)
     }
 
     /// Every fact row a tuple's shown proof rests on, in proof order

@@ -32,8 +32,23 @@ pub struct Relation {
     /// How explanations say a tuple of it in words, if the declaration
     /// says (`{column}` placeholders).
     pub says: Option<String>,
+    /// For a relation computed after evaluation (`merges … by …`), what it
+    /// is computed from; no rule derives or reads it.
+    pub merges: Option<Merge>,
     /// Where it is declared.
     pub loc: Loc,
+}
+
+/// A relation of periods merged after evaluation ([`crate::merge`]): one
+/// row per key and maximal period of `source`, at the most specific place
+/// `within` allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merge {
+    /// The relation whose periods are merged, with the same columns.
+    pub source: usize,
+    /// The place hierarchy, `(place, place)`: a row `(r, q)` with `r != q`
+    /// says `r` lies within `q`.
+    pub within: usize,
 }
 
 /// One step of a rule body, in the order crepe evaluates it.
@@ -285,10 +300,104 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
             key,
             inferred: decl.inferred,
             says: decl.says.clone(),
+            merges: None,
             loc: decl.loc.clone(),
         });
     }
+    for decl in &program.decls {
+        if let Some((source, within)) = &decl.merges {
+            let merges = check_merge(decl, source, within, &relations, errors);
+            if let Some(relation) = relations.iter_mut().find(|r| r.name == decl.name) {
+                relation.merges = merges;
+            }
+        }
+    }
     relations
+}
+
+/// Checks `merges SOURCE by WITHIN` on a declaration: the merged relation
+/// is derived, has the columns of `SOURCE`, ending in a place and a
+/// period (`place`, `date`, `date`), and `WITHIN` is `(place, place)`.
+fn check_merge(
+    decl: &super::syntax::Decl,
+    source: &str,
+    within: &str,
+    relations: &[Relation],
+    errors: &mut Vec<RuleError>,
+) -> Option<Merge> {
+    let error = |message: String| RuleError {
+        loc: decl.loc.clone(),
+        message,
+    };
+    let mut ok = true;
+    if decl.kind == DeclKind::Input {
+        errors.push(error(
+            "an .input relation holds facts, so it cannot merge another".into(),
+        ));
+        ok = false;
+    }
+    let types: Vec<&str> = decl.columns.iter().map(|c| c.ty.as_str()).collect();
+    if types.len() < 3 || types[types.len() - 3..] != ["place", "date", "date"] {
+        errors.push(error(format!(
+            "{:?} merges periods, so its last three columns must be a place, a start and an end (place, date, date)",
+            decl.name
+        )));
+        ok = false;
+    }
+    let source_at = relations.iter().position(|r| r.name == source);
+    match source_at {
+        None => {
+            errors.push(error(format!("{source:?} is not a declared relation")));
+            ok = false;
+        }
+        Some(at) => {
+            let theirs: Vec<&str> = relations[at]
+                .columns
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect();
+            if theirs != types {
+                errors.push(error(format!(
+                    "{:?} merges {source:?}, so it must have its column types ({}), not ({})",
+                    decl.name,
+                    theirs.join(", "),
+                    types.join(", ")
+                )));
+                ok = false;
+            }
+            if relations[at].merges.is_some() || source == decl.name {
+                errors.push(error(format!(
+                    "{source:?} is itself merged; merge the relation it merges"
+                )));
+                ok = false;
+            }
+        }
+    }
+    let within_at = relations.iter().position(|r| r.name == within);
+    match within_at {
+        None => {
+            errors.push(error(format!("{within:?} is not a declared relation")));
+            ok = false;
+        }
+        Some(at) => {
+            let theirs: Vec<&str> = relations[at]
+                .columns
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect();
+            if theirs != ["place", "place"] {
+                errors.push(error(format!(
+                    "the place hierarchy {within:?} must have two place columns, not ({})",
+                    theirs.join(", ")
+                )));
+                ok = false;
+            }
+        }
+    }
+    match (ok, source_at, within_at) {
+        (true, Some(source), Some(within)) => Some(Merge { source, within }),
+        _ => None,
+    }
 }
 
 /// Why an input declaration does not match the fact schema, if it does not.
@@ -675,8 +784,50 @@ fn check_call(scope: &mut Scope, call: &Atom, builtin: &Builtin) -> Result<(), R
 
 fn check_derived(relations: &[Relation], rules: &[RuleInfo], errors: &mut Vec<RuleError>) {
     let derived: HashSet<usize> = rules.iter().map(|r| r.head).collect();
-    let used: HashSet<usize> = rules.iter().flat_map(|r| r.reads.iter().copied()).collect();
+    // A merge reads its source and place hierarchy as a rule would.
+    let used: HashSet<usize> = rules
+        .iter()
+        .flat_map(|r| r.reads.iter().copied())
+        .chain(
+            relations
+                .iter()
+                .filter_map(|r| r.merges)
+                .flat_map(|m| [m.source, m.within]),
+        )
+        .collect();
     for (i, relation) in relations.iter().enumerate() {
+        if relation.merges.is_some() {
+            for rule in rules {
+                if rule.head == i {
+                    errors.push(RuleError {
+                        loc: relation.loc.clone(),
+                        message: format!(
+                            "{:?} is merged after evaluation, so no rule can derive it",
+                            relation.name
+                        ),
+                    });
+                }
+            }
+            if used.contains(&i) {
+                errors.push(RuleError {
+                    loc: relation.loc.clone(),
+                    message: format!(
+                        "{:?} is merged after evaluation, so no rule can read it; read the relation it merges",
+                        relation.name
+                    ),
+                });
+            }
+            if relation.kind == DeclKind::Internal {
+                errors.push(RuleError {
+                    loc: relation.loc.clone(),
+                    message: format!(
+                        "no rule can read {:?}, since it is merged after evaluation; declare it .output",
+                        relation.name
+                    ),
+                });
+            }
+            continue;
+        }
         if relation.kind != DeclKind::Input && !derived.contains(&i) {
             errors.push(RuleError {
                 loc: relation.loc.clone(),
@@ -881,6 +1032,61 @@ mod tests {
              % r1: typo\n\
              descends_from(g, a) :- mergerz(a, g, _, _).\n",
             &["rules/t.dl:5: in rule \"r1\": unknown relation \"mergerz\"; did you mean \"mergers\"?"],
+        );
+    }
+
+    const MERGING: &str = ".input places(place: place, within: place, kind: word)\n\
+                           .decl within(inner: place, outer: place)\n\
+                           .decl spans(g: entity, place: place, start: date, end: date)\n\
+                           % w: a place lies within its parent\n\
+                           within(p, q) :- places(p, q, _).\n\
+                           % s: a merger's group at each place on its date\n\
+                           spans(g, p, d, d) :- mergers(g, _, _, d), places(p, _, _).\n";
+
+    #[test]
+    fn accepts_a_relation_merged_after_evaluation() {
+        check(
+            &format!(
+                "{MERGING}.output merged(g: entity, place: place, start: date, end: date) merges spans by within\n"
+            ),
+            &[],
+        );
+    }
+
+    #[test]
+    fn a_merged_relation_is_neither_derived_nor_read_by_rules() {
+        check(
+            &format!(
+                "{MERGING}.output merged(g: entity, place: place, start: date, end: date) merges spans by within\n\
+                 .output again(g: entity)\n\
+                 % m: derives what is merged\n\
+                 merged(g, p, d, d) :- spans(g, p, d, _).\n\
+                 % a: reads what is merged\n\
+                 again(g) :- merged(g, _, _, _).\n"
+            ),
+            &[
+                "rules/t.dl:10: \"merged\" is merged after evaluation, so no rule can derive it",
+                "rules/t.dl:10: \"merged\" is merged after evaluation, so no rule can read it; read the relation it merges",
+            ],
+        );
+    }
+
+    #[test]
+    fn a_merge_needs_matching_columns_and_a_place_hierarchy() {
+        check(
+            &format!(
+                "{MERGING}.output m1(g: entity, start: date, end: date) merges spans by within\n\
+                 .output m2(g: entity, place: place, start: date, end: date) merges nothing by within\n\
+                 .output m3(g: entity, place: place, start: date, end: date) merges spans by spans\n\
+                 .output m4(g: entity, place: place, start: date, end: date) merges spans\n"
+            ),
+            &[
+                "rules/t.dl:10: \"m1\" merges \"spans\", so it must have its column types (entity, place, date, date), not (entity, date, date)",
+                "rules/t.dl:10: \"m1\" merges periods, so its last three columns must be a place, a start and an end (place, date, date)",
+                "rules/t.dl:11: \"nothing\" is not a declared relation",
+                "rules/t.dl:12: the place hierarchy \"spans\" must have two place columns, not (entity, place, date, date)",
+                "rules/t.dl:13: expected \"by\" and the place hierarchy after the merged relation",
+            ],
         );
     }
 }

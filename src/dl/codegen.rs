@@ -256,7 +256,9 @@ pub fn generate(checked: &Checked) -> String {
     out.push_str("    use crate::facts::{Date, Grade, Symbol};\n\n");
     out.push_str("    crepe::crepe! {\n");
     out.push_str("        @input\n        pub struct Constant(pub u32, pub Symbol);\n\n");
-    for relation in &checked.relations {
+    // A merged relation is computed after evaluation (`crate::merge`), so
+    // crepe never sees it.
+    for relation in checked.relations.iter().filter(|r| r.merges.is_none()) {
         let attribute = if relation.kind == DeclKind::Input {
             "@input"
         } else {
@@ -305,7 +307,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
     out.push_str(
         "/// Runs the compiled rules. `inputs` has one entry per relation, in\n\
          /// declaration order (derived ones empty); the result has every\n\
-         /// derived relation at its index (empty for inputs), and every rule's recorded\n\
+         /// derived relation at its index (empty for inputs and merged relations), and every rule's recorded\n\
          /// instances at its index.\n",
     );
     out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> (Vec<Relation>, Vec<Instances>) {\n");
@@ -317,7 +319,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         .relations
         .iter()
         .enumerate()
-        .filter(|(_, r)| r.kind != DeclKind::Input)
+        .filter(|(_, r)| r.kind != DeclKind::Input && r.merges.is_none())
         .map(|(i, _)| i)
         .collect();
     for (i, relation) in checked.relations.iter().enumerate() {

@@ -86,6 +86,11 @@ pub struct Decl {
     /// Whether each of its conclusions is an inference beyond what the
     /// facts state (`inferred`): one step less confident than its premises.
     pub inferred: bool,
+    /// For a relation computed after evaluation rather than derived by
+    /// rules (`merges shared by counts_for`): the relation whose periods
+    /// it merges and the place hierarchy that says which place is the
+    /// more specific.
+    pub merges: Option<(String, String)>,
     /// How explanations say a tuple of it in words, with `{column}`
     /// placeholders: `"{group} was superseded"`.
     pub says: Option<String>,
@@ -593,6 +598,25 @@ impl<'a> Parser<'a> {
                 inferred = true;
             }
         }
+        let mut merges = None;
+        if let Some(Token::Ident(word)) = self.peek() {
+            if word == "merges" {
+                self.position += 1;
+                let source = self.ident("the relation whose periods are merged")?;
+                match self.next() {
+                    Some(Token::Ident(word)) if word == "by" => {}
+                    _ => {
+                        self.position -= 1;
+                        return self.error(
+                            "expected \"by\" and the place hierarchy after the merged relation"
+                                .into(),
+                        );
+                    }
+                }
+                let within = self.ident("the place hierarchy")?;
+                merges = Some((source, within));
+            }
+        }
         let mut says = None;
         if let Some(Token::Str(text)) = self.peek() {
             says = Some(text.clone());
@@ -607,6 +631,7 @@ impl<'a> Parser<'a> {
             columns,
             key,
             inferred,
+            merges,
             says,
             loc,
         })

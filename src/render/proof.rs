@@ -393,11 +393,20 @@ fn write_one(
             } else {
                 format!("{rest}│  ")
             };
-            if let Some(rule) = context.rules.program.rules.get(*rule) {
-                out.push_str(&format!(
-                    "{body}by rule {} ({}): {}\n",
-                    rule.name, rule.loc, rule.reason
-                ));
+            match rule {
+                Some(rule) => {
+                    if let Some(rule) = context.rules.program.rules.get(*rule) {
+                        out.push_str(&format!(
+                            "{body}by rule {} ({}): {}\n",
+                            rule.name, rule.loc, rule.reason
+                        ));
+                    }
+                }
+                None => {
+                    if let Some(text) = merge_text(context, proof) {
+                        out.push_str(&format!("{body}{text}\n"));
+                    }
+                }
             }
             for condition in conditions {
                 out.push_str(&format!(
@@ -412,6 +421,27 @@ fn write_one(
             }
         }
     }
+}
+
+/// How a tuple of a merged relation was computed, in words.
+fn merge_text(context: &Context, proof: &Proof) -> Option<String> {
+    let Proof::Rule { premises, .. } = proof else {
+        return None;
+    };
+    let declared = context.rules.relations.get(proof.relation())?;
+    let merge = declared.merges?;
+    let source = &context.rules.relations.get(merge.source)?.name;
+    let within = &context.rules.relations.get(merge.within)?.name;
+    let count = premises.len();
+    let how = if count == 1 {
+        format!("from its one {source} period")
+    } else {
+        format!("by merging {count} {source} periods that overlap or touch")
+    };
+    Some(format!(
+        "{how}, at the most specific place ({} merges {source} by {within}, {})",
+        declared.name, declared.loc
+    ))
 }
 
 /// The fact row a proof leaf names.
@@ -523,8 +553,15 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
             conditions,
             ..
         } => {
-            if let Some(rule) = context.rules.program.rules.get(*rule) {
-                object.insert("rule".into(), rule_json(rule));
+            match rule {
+                Some(rule) => {
+                    if let Some(rule) = context.rules.program.rules.get(*rule) {
+                        object.insert("rule".into(), rule_json(rule));
+                    }
+                }
+                None => {
+                    object.insert("merged".into(), merge_text(context, proof).into());
+                }
             }
             let conditions: Vec<Json> = conditions
                 .iter()
