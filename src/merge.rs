@@ -64,13 +64,15 @@ fn date(value: Value) -> Date {
 
 /// Merges `source`'s periods, at the most specific places `within` allows.
 pub fn merge(source: &Relation, within: &Relation) -> Merged {
-    let Some(arity) = (0..source.len()).next().map(|i| source.values(i).len()) else {
+    let arity = source.arity();
+    if source.is_empty() || arity < 3 {
+        // The checker allows no merge of fewer than three columns.
         return Merged {
+            relation: Relation::new(arity, Vec::new()),
             offsets: vec![0],
-            ..Merged::default()
+            members: Vec::new(),
         };
-    };
-    debug_assert!(arity >= 3);
+    }
     let (place, start, end) = (arity - 3, arity - 2, arity - 1);
     // Of the variants of one tuple (sorted by grade), the strongest.
     let best: Vec<usize> = (0..source.len())

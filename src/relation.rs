@@ -61,6 +61,11 @@ impl Relation {
         relation
     }
 
+    /// The number of columns.
+    pub fn arity(&self) -> usize {
+        self.arity
+    }
+
     /// How many tuples it has.
     pub fn len(&self) -> usize {
         self.grades.len()

@@ -1,9 +1,29 @@
 //! The rule listing of `silsila rules`: every rule's name, place, reason,
-//! the relation it derives and the relations it reads, in file order.
+//! the relation it derives and the relations it reads, in file order; then
+//! each relation merged after evaluation (`merges … by …`), named after
+//! the relation, since no rule derives it.
 
 use serde_json::{json, Value as Json};
 
 use crate::dl::check::Checked;
+
+/// Each merged relation: its index, what it reads, and what it does, in words.
+fn merges(checked: &Checked) -> Vec<(usize, [&str; 2], String)> {
+    checked
+        .relations
+        .iter()
+        .enumerate()
+        .filter_map(|(i, relation)| {
+            let merge = relation.merges?;
+            let source = checked.relations[merge.source].name.as_str();
+            let within = checked.relations[merge.within].name.as_str();
+            let reason = format!(
+                "computed after the rules: one row per maximal period of {source} that overlap or touch, at the most specific place {within} allows"
+            );
+            Some((i, [source, within], reason))
+        })
+        .collect()
+}
 
 fn reads(checked: &Checked, rule: usize) -> Vec<&str> {
     checked.rules[rule]
@@ -31,6 +51,16 @@ pub fn text(checked: &Checked) -> String {
             }
         ));
     }
+    for (i, reads, reason) in merges(checked) {
+        let relation = &checked.relations[i];
+        out.push_str(&format!(
+            "{}  {}\n  {reason}\n  merges {} from {}\n\n",
+            relation.name,
+            relation.loc,
+            relation.name,
+            reads.join(", ")
+        ));
+    }
     out.pop();
     out
 }
@@ -52,8 +82,23 @@ pub fn json(checked: &Checked) -> Json {
                 "rule": rule.to_string(),
                 "derives": checked.relations[info.head].name,
                 "reads": reads(checked, i),
+                "merges": false,
             })
         })
+        .chain(merges(checked).into_iter().map(|(i, reads, reason)| {
+            let relation = &checked.relations[i];
+            let (source, within) = (reads[0], reads[1]);
+            json!({
+                "name": relation.name,
+                "file": relation.loc.file,
+                "line": relation.loc.line,
+                "reason": reason,
+                "rule": format!("{} merges {source} by {within}", relation.name),
+                "derives": relation.name,
+                "reads": reads,
+                "merges": true,
+            })
+        }))
         .collect::<Vec<_>>()
         .into()
 }

@@ -526,3 +526,41 @@ fn a_proof_as_deep_as_a_long_merger_chain_is_drawn_in_linear_space() {
         .unwrap_or(0);
     assert!(widest <= 12 * 3 + 6, "a line is indented {widest} columns");
 }
+
+/// `silsila rules` lists the merged relation, which no rule derives, with
+/// what it reads, so that every printed relation can be traced to its
+/// definition.
+#[test]
+fn rules_lists_the_merged_relation_with_what_it_reads() {
+    let text = silsila(&["rules"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .contains("\nco_located  rules/30-colocation.dl:18\n  computed after the rules: one row per maximal period of shared")
+            && text.stdout.contains("  merges co_located from shared, counts_for\n"),
+        "{}",
+        text.stdout
+    );
+    let json = silsila(&["rules", "--format", "json"]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&json.stdout).unwrap();
+    let merged: Vec<&serde_json::Value> = listed.iter().filter(|r| r["merges"] == true).collect();
+    assert_eq!(merged.len(), 1, "{}", json.stdout);
+    assert_eq!(merged[0]["derives"], "co_located");
+    assert_eq!(
+        merged[0]["reads"],
+        serde_json::json!(["shared", "counts_for"])
+    );
+    // Every printed relation is derived by a rule or merged.
+    for relation in [
+        "co_located",
+        "descends_from",
+        "current_descendant",
+        "suspected_link",
+    ] {
+        assert!(
+            listed.iter().any(|r| r["derives"] == relation),
+            "{relation} has no entry"
+        );
+    }
+}
