@@ -248,12 +248,39 @@ pub fn why_not(
     }
     let mut values: Vec<Option<Value>> = wanted.into_iter().map(Some).collect();
     values.resize(rules.relations[index].columns.len(), None);
+    if let Some(merge) = rules.relations[index].merges {
+        // The source has the merged relation's columns; its rows that
+        // agree with the values asked, dates aside.
+        let dated = values.len().saturating_sub(2);
+        let agrees = |tuple: &[Value], upto: usize| {
+            tuple
+                .iter()
+                .zip(&values[..upto])
+                .all(|(v, wanted)| wanted.is_none_or(|w| w == *v))
+        };
+        let source = &model.relations[merge.source];
+        if (0..source.len()).any(|i| agrees(source.values(i), dated)) {
+            let key = dated.saturating_sub(1);
+            let printed = model
+                .conclusions(rules, index)
+                .into_iter()
+                .filter(|t| agrees(&t.values, key))
+                .collect();
+            return Ok(WhyNot {
+                relation: index,
+                values,
+                refusals: Vec::new(),
+                merged: Some(printed),
+            });
+        }
+    }
     let explainer = Explainer::new(facts, rules, model);
     let refusals = explainer.search().why_not(index, &values);
     Ok(WhyNot {
         relation: index,
         values,
         refusals,
+        merged: None,
     })
 }
 
@@ -266,6 +293,10 @@ pub struct WhyNot {
     pub values: Vec<Option<Value>>,
     /// What stops each rule that could derive it.
     pub refusals: Vec<crate::explain::RuleRefusal>,
+    /// For a merged relation whose source holds for the values asked: the
+    /// merge left them out, and these are the rows it printed for the
+    /// same key (for `co_located`, the pair).
+    pub merged: Option<Vec<Tuple>>,
 }
 
 /// The relation asked for and the values given, parsed; the values are

@@ -46,8 +46,12 @@ type Span = (i32, i32);
 /// One maximal period of one key and place, before most-specific places
 /// are chosen.
 struct Run {
-    /// Position of the source tuple whose key, place and start it takes.
+    /// Position of the first source tuple it merges, whose key and place
+    /// it takes.
     first: usize,
+    /// The earliest start among its members; of starts on the same first
+    /// day, the most precisely written, as for the end.
+    start: Date,
     /// The latest end among its members.
     end: Date,
     span: Span,
@@ -97,10 +101,14 @@ pub fn merge(source: &Relation, within: &Relation) -> Merged {
         let first_run = runs.len();
         for &i in &group {
             let span = span_of(i);
+            let start_date = date(source.values(i)[start]);
             let end_date = date(source.values(i)[end]);
             let open = runs.len() > first_run;
             match runs.last_mut() {
                 Some(run) if open && span.0 <= run.span.1.saturating_add(1) => {
+                    if span.0 == run.span.0 && start_date > run.start {
+                        run.start = start_date;
+                    }
                     if (span.1, end_date) > (run.span.1, run.end) {
                         run.span.1 = span.1;
                         run.end = end_date;
@@ -110,6 +118,7 @@ pub fn merge(source: &Relation, within: &Relation) -> Merged {
                 }
                 _ => runs.push(Run {
                     first: i,
+                    start: start_date,
                     end: end_date,
                     span,
                     grade: source.grade(i),
@@ -155,6 +164,7 @@ pub fn merge(source: &Relation, within: &Relation) -> Merged {
         .filter(|(_, kept)| *kept)
         .map(|(run, _)| {
             let mut values: Vec<Value> = source.values(run.first).to_vec();
+            values[start] = Value::Date(run.start);
             values[end] = Value::Date(run.end);
             (
                 Tuple {
@@ -259,6 +269,21 @@ mod tests {
                 "10 2018 2018 Confirmed members [3]",
             ]
         );
+    }
+
+    #[test]
+    fn of_starts_on_one_day_the_most_precise_is_shown_whatever_the_ends() {
+        use Confidence::*;
+        for (other_end, merged_end) in [("2015-03", "2015-09"), ("2015-11", "2015-11")] {
+            let source = shared(&[
+                (1, 2, 10, "2015", "2015-09", Confirmed),
+                (1, 2, 10, "2015-01-01", other_end, Confirmed),
+            ]);
+            let merged = merge(&source, &hierarchy(&[]));
+            let v = merged.relation.values(0);
+            assert_eq!(date(v[3]).to_string(), "2015-01-01", "with {other_end}");
+            assert_eq!(date(v[4]).to_string(), merged_end);
+        }
     }
 
     #[test]

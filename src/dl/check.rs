@@ -306,7 +306,7 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
     }
     for decl in &program.decls {
         if let Some((source, within)) = &decl.merges {
-            let merges = check_merge(decl, source, within, &relations, errors);
+            let merges = check_merge(program, decl, source, within, &relations, errors);
             if let Some(relation) = relations.iter_mut().find(|r| r.name == decl.name) {
                 relation.merges = merges;
             }
@@ -319,6 +319,7 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
 /// is derived, has the columns of `SOURCE`, ending in a place and a
 /// period (`place`, `date`, `date`), and `WITHIN` is `(place, place)`.
 fn check_merge(
+    program: &Program,
     decl: &super::syntax::Decl,
     source: &str,
     within: &str,
@@ -365,7 +366,11 @@ fn check_merge(
                 )));
                 ok = false;
             }
-            if relations[at].merges.is_some() || source == decl.name {
+            let source_merges = program
+                .decls
+                .iter()
+                .any(|d| d.name == source && d.merges.is_some());
+            if source_merges || source == decl.name {
                 errors.push(error(format!(
                     "{source:?} is itself merged; merge the relation it merges"
                 )));
@@ -1078,7 +1083,9 @@ mod tests {
                 "{MERGING}.output m1(g: entity, start: date, end: date) merges spans by within\n\
                  .output m2(g: entity, place: place, start: date, end: date) merges nothing by within\n\
                  .output m3(g: entity, place: place, start: date, end: date) merges spans by spans\n\
-                 .output m4(g: entity, place: place, start: date, end: date) merges spans\n"
+                 .output m4(g: entity, place: place, start: date, end: date) merges spans\n\
+                 .output m5(g: entity, place: place, start: date, end: date) merges m6 by within\n\
+                 .output m6(g: entity, place: place, start: date, end: date) merges spans by within\n"
             ),
             &[
                 "rules/t.dl:10: \"m1\" merges \"spans\", so it must have its column types (entity, place, date, date), not (entity, date, date)",
@@ -1086,6 +1093,7 @@ mod tests {
                 "rules/t.dl:11: \"nothing\" is not a declared relation",
                 "rules/t.dl:12: the place hierarchy \"spans\" must have two place columns, not (entity, place, date, date)",
                 "rules/t.dl:13: expected \"by\" and the place hierarchy after the merged relation",
+                "rules/t.dl:14: \"m6\" is itself merged; merge the relation it merges",
             ],
         );
     }

@@ -606,7 +606,10 @@ impl<'a> Parser<'a> {
                 match self.next() {
                     Some(Token::Ident(word)) if word == "by" => {}
                     _ => {
-                        self.position -= 1;
+                        // At the merged relation, on the declaration's line,
+                        // rather than at what follows, which may be the next
+                        // line.
+                        self.position -= 2;
                         return self.error(
                             "expected \"by\" and the place hierarchy after the merged relation"
                                 .into(),

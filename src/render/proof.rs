@@ -439,7 +439,7 @@ fn merge_text(context: &Context, proof: &Proof) -> Option<String> {
         format!("by merging {count} {source} periods that overlap or touch")
     };
     Some(format!(
-        "{how}, at the most specific place ({} merges {source} by {within}, {})",
+        "{how}; no place {within} puts inside this one holds the same period ({} merges {source} by {within}, {})",
         declared.name, declared.loc
     ))
 }
@@ -590,7 +590,31 @@ pub fn why_not_text(context: &Context, why: &crate::conclusion::WhyNot) -> Strin
         "{} does not hold\n",
         atom_text(context, why.relation, &why.values)
     );
-    if why.refusals.is_empty() {
+    if let Some(printed) = &why.merged {
+        out.push_str(&format!("   {}\n", merged_why_not(context, why.relation)));
+        if printed.is_empty() {
+            out.push_str(&format!(
+                "   it prints none with the same {}\n",
+                key_columns(context, why.relation)
+            ));
+        } else {
+            out.push_str(&format!(
+                "   what it prints with the same {}:\n",
+                key_columns(context, why.relation)
+            ));
+        }
+        for tuple in printed {
+            out.push_str(&format!(
+                "   - {}  {}\n",
+                atom_text(
+                    context,
+                    why.relation,
+                    &tuple.values.iter().copied().map(Some).collect::<Vec<_>>()
+                ),
+                grade_text(tuple.grade)
+            ));
+        }
+    } else if why.refusals.is_empty() {
         out.push_str("   no rule derives conclusions of this form\n");
     }
     write_refusals(context, &why.refusals, "", &mut out);
@@ -598,6 +622,43 @@ pub fn why_not_text(context: &Context, why: &crate::conclusion::WhyNot) -> Strin
     blocked_rows(&why.refusals, &mut rows);
     out.push_str(&sources_footer(context, &rows));
     wrap(&out, context.width)
+}
+
+/// The columns before a merged relation's place and period: `a, b`.
+fn key_columns(context: &Context, relation: usize) -> String {
+    let columns = context
+        .rules
+        .relations
+        .get(relation)
+        .map(|r| &r.columns[..r.columns.len().saturating_sub(3)])
+        .unwrap_or_default();
+    columns
+        .iter()
+        .map(|(name, _)| name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a merged relation leaves out values its source holds, in words.
+fn merged_why_not(context: &Context, relation: usize) -> String {
+    let Some(declared) = context.rules.relations.get(relation) else {
+        return String::new();
+    };
+    let Some(merge) = declared.merges else {
+        return String::new();
+    };
+    let name = |i: usize| {
+        context
+            .rules
+            .relations
+            .get(i)
+            .map_or("", |r| r.name.as_str())
+    };
+    let (source, within) = (name(merge.source), name(merge.within));
+    format!(
+        "{source} holds for these values, but {} merges {source} by {within} ({}): periods that overlap or touch are one row, from the earliest start to the latest end, and a place is left out when a place {within} puts inside it holds the same period",
+        declared.name, declared.loc
+    )
 }
 
 /// The rows of the proofs of every blocking tuple, for the footer.
@@ -681,23 +742,40 @@ fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out
 /// Why a conclusion does not hold, as JSON (documented in the README).
 pub fn why_not_json(context: &Context, why: &crate::conclusion::WhyNot) -> Json {
     let relation = context.rules.relations.get(why.relation);
-    let mut values = serde_json::Map::new();
-    if let Some(relation) = relation {
-        for ((name, _), value) in relation.columns.iter().zip(&why.values) {
-            let value = match value {
-                None => Json::Null,
-                Some(Value::Name(symbol)) => Json::from(context.facts.names.resolve(*symbol)),
-                Some(Value::Date(date)) => Json::from(date.is_known().then(|| date.to_string())),
-            };
-            values.insert(name.clone(), value);
-        }
-    }
+    let values = values_json(context, why.relation, why.values.iter().copied());
     json!({
         "relation": relation.map(|r| r.name.as_str()).unwrap_or_default(),
         "values": values,
         "holds": false,
         "rules": refusals_json(context, &why.refusals),
+        "merged": why.merged.as_ref().map(|printed| json!({
+            "because": merged_why_not(context, why.relation),
+            "printed": printed
+                .iter()
+                .map(|t| values_json(context, why.relation, t.values.iter().copied().map(Some)))
+                .collect::<Vec<_>>(),
+        })),
     })
+}
+
+/// Values by column name (`null` for any), as proof JSON gives them.
+fn values_json(
+    context: &Context,
+    relation: usize,
+    values: impl IntoIterator<Item = Option<Value>>,
+) -> Json {
+    let mut out = serde_json::Map::new();
+    if let Some(relation) = context.rules.relations.get(relation) {
+        for ((name, _), value) in relation.columns.iter().zip(values) {
+            let value = match value {
+                None => Json::Null,
+                Some(Value::Name(symbol)) => Json::from(context.facts.names.resolve(symbol)),
+                Some(Value::Date(date)) => Json::from(date.is_known().then(|| date.to_string())),
+            };
+            out.insert(name.clone(), value);
+        }
+    }
+    out.into()
 }
 
 fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
