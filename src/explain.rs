@@ -498,69 +498,61 @@ impl Search<'_, '_> {
         let x = self.x;
         let model = x.model;
         let tuple = model.relations[at.0].tuple(at.1);
-        if model.derivations.merged(at).is_some() {
-            return Proof::Rule {
-                rule: None,
-                relation: at.0,
-                tuple,
-                premises: premises
+        let (rule, conditions) = if model.derivations.merged(at).is_some() {
+            (None, Vec::new())
+        } else {
+            let Some((rule, instance)) = model.derivations.chosen(at) else {
+                let rows = model
+                    .derivations
+                    .rows
+                    .get(at.0)
+                    .map(|rows| rows.of(at.1).to_vec())
+                    .unwrap_or_default();
+                return Proof::Fact {
+                    relation: at.0,
+                    tuple,
+                    rows,
+                };
+            };
+            let layout = &model.derivations.layouts[rule];
+            let captured = model.derivations.instances[rule].values(instance);
+            let values = |slots: &[crate::dl::instance::Slot]| -> Vec<Option<Value>> {
+                slots
                     .iter()
-                    .map(|p| Rc::clone(&self.proved[p]))
-                    .collect(),
-                conditions: Vec::new(),
-                height: model.derivations.height(at),
+                    .map(|s| slot_value(*s, captured, &model.constants))
+                    .collect()
             };
-        }
-        let Some((rule, instance)) = model.derivations.chosen(at) else {
-            let rows = model
-                .derivations
-                .rows
-                .get(at.0)
-                .map(|rows| rows.of(at.1).to_vec())
-                .unwrap_or_default();
-            return Proof::Fact {
-                relation: at.0,
-                tuple,
-                rows,
-            };
-        };
-        let layout = &model.derivations.layouts[rule];
-        let captured = model.derivations.instances[rule].values(instance);
-        let values = |slots: &[crate::dl::instance::Slot]| -> Vec<Option<Value>> {
-            slots
+            let conditions = x.rules.rules[rule]
+                .steps
                 .iter()
-                .map(|s| slot_value(*s, captured, &model.constants))
-                .collect()
+                .zip(&layout.steps)
+                .filter_map(|(step, slots)| match step {
+                    Step::Absent { relation, .. } => Some(Condition::Absent {
+                        relation: *relation,
+                        values: values(slots),
+                    }),
+                    Step::Test { builtin, .. } => {
+                        let name = crate::dl::builtins::BUILTINS[*builtin].name;
+                        let args: Vec<Value> = values(slots).into_iter().flatten().collect();
+                        let cap = match builtin::call(name, &args) {
+                            Some(Outcome::Hedged(Some(cap))) if cap < Confidence::Confirmed => {
+                                Some(cap)
+                            }
+                            _ => None,
+                        };
+                        Some(Condition::Test {
+                            builtin: name,
+                            args,
+                            cap,
+                        })
+                    }
+                    _ => None,
+                })
+                .collect();
+            (Some(rule), conditions)
         };
-        let conditions = x.rules.rules[rule]
-            .steps
-            .iter()
-            .zip(&layout.steps)
-            .filter_map(|(step, slots)| match step {
-                Step::Absent { relation, .. } => Some(Condition::Absent {
-                    relation: *relation,
-                    values: values(slots),
-                }),
-                Step::Test { builtin, .. } => {
-                    let name = crate::dl::builtins::BUILTINS[*builtin].name;
-                    let args: Vec<Value> = values(slots).into_iter().flatten().collect();
-                    let cap = match builtin::call(name, &args) {
-                        Some(Outcome::Hedged(Some(cap))) if cap < Confidence::Confirmed => {
-                            Some(cap)
-                        }
-                        _ => None,
-                    };
-                    Some(Condition::Test {
-                        builtin: name,
-                        args,
-                        cap,
-                    })
-                }
-                _ => None,
-            })
-            .collect();
         Proof::Rule {
-            rule: Some(rule),
+            rule,
             relation: at.0,
             tuple,
             premises: premises

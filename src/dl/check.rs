@@ -315,6 +315,11 @@ fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> 
     relations
 }
 
+/// A relation's column types, in order.
+fn column_types(relation: &Relation) -> Vec<&str> {
+    relation.columns.iter().map(|(_, t)| t.as_str()).collect()
+}
+
 /// Checks `merges SOURCE by WITHIN` on a declaration: the merged relation
 /// is derived, has the columns of `SOURCE`, ending in a place and a
 /// period (`place`, `date`, `date`), and `WITHIN` is `(place, place)`.
@@ -352,11 +357,7 @@ fn check_merge(
             ok = false;
         }
         Some(at) => {
-            let theirs: Vec<&str> = relations[at]
-                .columns
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .collect();
+            let theirs = column_types(&relations[at]);
             if theirs != types {
                 errors.push(error(format!(
                     "{:?} merges {source:?}, so it must have its column types ({}), not ({})",
@@ -385,11 +386,7 @@ fn check_merge(
             ok = false;
         }
         Some(at) => {
-            let theirs: Vec<&str> = relations[at]
-                .columns
-                .iter()
-                .map(|(_, t)| t.as_str())
-                .collect();
+            let theirs = column_types(&relations[at]);
             if theirs != ["place", "place"] {
                 errors.push(error(format!(
                     "the place hierarchy {within:?} must have two place columns, not ({})",
