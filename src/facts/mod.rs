@@ -16,6 +16,7 @@
 //! thread timing.
 
 mod aliases;
+mod cells;
 pub mod confidence;
 pub mod date;
 mod delimited;

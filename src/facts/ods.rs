@@ -17,7 +17,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::QName;
 use quick_xml::Reader;
 
-use super::workbook::{push_cell, Cells};
+use super::cells::{push_cell, Cells};
 
 /// The most spaces one `text:s` element may stand for: a cell holds at
 /// most 32,767 characters in any spreadsheet.
@@ -28,7 +28,7 @@ const COLUMNS: u32 = 16_384;
 
 /// The most text one sheet's cells may hold, repeats spelt out: as much
 /// as a workbook may inflate to.
-const MOST_TEXT: u64 = super::workbook::MAX_INFLATED_BYTES;
+const MOST_TEXT: u64 = super::cells::MAX_INFLATED_BYTES;
 
 /// The bytes of text a cell holds.
 fn text_bytes(data: &Data) -> u64 {

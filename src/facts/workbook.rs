@@ -25,6 +25,7 @@ use calamine::{
     open_workbook_from_rs, Data, ExcelDateTime, Range, Reader, SheetType, Sheets, Xls, Xlsb, Xlsx,
 };
 
+use super::cells::{push_cell, Cells, MAX_INFLATED_BYTES, MAX_WORKBOOK_BYTES};
 use super::folder::{Folder, ReadFile};
 use super::raw::{Addressing, Found, HeaderCell, RawRecord, RawTable};
 use super::suggestion::nearest;
@@ -121,11 +122,6 @@ pub(crate) fn read(path: &Path) -> Result<Folder> {
     }
 }
 
-/// The largest workbook file read, in bytes: a spreadsheet of a million
-/// rows of facts is far smaller, and a larger file is more likely a zip
-/// bomb or the wrong file than facts.
-pub const MAX_WORKBOOK_BYTES: u64 = 256 << 20;
-
 /// Reads the workbook file, which must be a regular file (a FIFO or
 /// `/dev/zero` would hang or grow without bound) of at most
 /// [`MAX_WORKBOOK_BYTES`].
@@ -159,10 +155,6 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, String> {
     }
     Ok(bytes)
 }
-
-/// The most a zip workbook (`.xlsx`, `.xlsb`, `.ods`) may inflate to, by
-/// the sizes its entries declare.
-pub const MAX_INFLATED_BYTES: u64 = 1 << 30;
 
 /// Refuses a zip workbook whose entries together declare more than
 /// [`MAX_INFLATED_BYTES`] (a zip bomb: a few MB that inflate to GBs). An
@@ -306,42 +298,6 @@ fn tidy(message: &str) -> String {
             .collect(),
         _ => message.to_string(),
     }
-}
-
-/// The most cells with anything in them read from one sheet.
-pub const MAX_CELLS: usize = 10_000_000;
-/// A spreadsheet's own last row and column (XFD1048576).
-const MAX_ROWS: u32 = 1_048_576;
-const MAX_COLUMNS: u32 = 16_384;
-
-/// A sheet's non-empty cells by (row, column) from 0, in row order: memory
-/// follows the cells present, never the span between the first and last.
-pub(super) type Cells = Vec<((u32, u32), Data)>;
-
-/// Adds one cell, refusing a cell past a spreadsheet's last row or column
-/// and a sheet past [`MAX_CELLS`].
-pub(super) fn push_cell(
-    cells: &mut Cells,
-    (row, column): (u32, u32),
-    data: Data,
-) -> Result<(), String> {
-    if data == Data::Empty {
-        return Ok(());
-    }
-    if row >= MAX_ROWS || column >= MAX_COLUMNS {
-        return Err(format!(
-            "a cell lies past a spreadsheet's last row (1,048,576) or column (16,384, XFD): row {}, column {}",
-            u64::from(row) + 1,
-            u64::from(column) + 1
-        ));
-    }
-    if cells.len() >= MAX_CELLS {
-        return Err(format!(
-            "the sheet holds more than {MAX_CELLS} cells, the most silsila reads from one sheet"
-        ));
-    }
-    cells.push(((row, column), data));
-    Ok(())
 }
 
 /// Reads one sheet's cells. `.xlsx` and `.xlsb` sheets are streamed cell by

@@ -8,12 +8,12 @@
 //! `.xls`, so this module walks the workbook's records as calamine will
 //! (the sheets its `BoundSheet8` records point at, each up to its `EOF`),
 //! adds up what those three allocations will hold, and refuses a workbook
-//! with a sheet past [`super::workbook::MAX_CELLS`] with a message naming
+//! with a sheet past [`super::cells::MAX_CELLS`] with a message naming
 //! the sheet and its span. It reads nothing else; calamine does the rest.
 
 use std::io::{Cursor, Read};
 
-use super::workbook::MAX_CELLS;
+use super::cells::MAX_CELLS;
 
 /// Refuses the `.xls` workbook in `bytes` when calamine would hold more
 /// than [`MAX_CELLS`] cells for one of its sheets. A workbook this cannot
@@ -31,7 +31,7 @@ pub(super) fn within_limits(bytes: &[u8]) -> Result<(), String> {
         return Ok(());
     };
     if opened
-        .take(super::workbook::MAX_WORKBOOK_BYTES)
+        .take(super::cells::MAX_WORKBOOK_BYTES)
         .read_to_end(&mut stream)
         .is_err()
     {
