@@ -194,9 +194,15 @@ fn write_facts<W: Write>(plan: &Plan, seed: u64, sheets: &mut Sheets<W>) -> Resu
     events::write(plan.events, &world, &members, &mut rng, sheets)?;
     links::write(&world, &mut Rng::new(seed, "links"), &mut sheets.links)?;
     let mut rng = Rng::new(seed, "sources");
+    let groups: Vec<&str> = world
+        .lineage
+        .groups
+        .iter()
+        .map(|g| g.name.as_str())
+        .collect();
     world
         .sources
-        .write(&world.places, &world.lineage, &mut rng, &mut sheets.sources)
+        .write(&world.places, &groups, &mut rng, &mut sheets.sources)
 }
 
 /// Counts rows per file without touching the disk.

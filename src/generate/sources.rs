@@ -5,7 +5,6 @@
 use std::io::Write;
 
 use super::dates::{self, FIRST_DAY, LAST_DAY};
-use super::lineage::Lineage;
 use super::places::Places;
 use super::random::Rng;
 use super::sheets::Sheet;
@@ -117,13 +116,13 @@ impl Sources {
         }
     }
 
-    /// Writes `sources.csv`: a publisher, a title about a place or group of
-    /// the facts, a publication date, usually a URL, and usually a
+    /// Writes `sources.csv`: a publisher, a title about a place or one of
+    /// the `groups` (their names) of the facts, a publication date, usually a URL, and usually a
     /// reliability letter.
     pub fn write<W: Write>(
         &self,
         places: &Places,
-        lineage: &Lineage,
+        groups: &[&str],
         rng: &mut Rng,
         sheet: &mut Sheet<W>,
     ) -> Result<()> {
@@ -131,7 +130,7 @@ impl Sources {
             let id = Sources::id(index);
             let &(publisher, letter) = rng.pick(PUBLISHERS);
             let day = rng.between(FIRST_DAY, LAST_DAY);
-            let title = title(rng, places, lineage, day);
+            let title = title(rng, places, groups, day);
             let date = dates::draw(rng, day, dates::EXACT);
             let url = if rng.percent(85) {
                 format!("https://example.org/{}/{}", slug(publisher), &id[4..])
@@ -152,9 +151,9 @@ impl Sources {
 }
 
 /// A headline about something in the facts.
-fn title(rng: &mut Rng, places: &Places, lineage: &Lineage, day: i32) -> String {
+fn title(rng: &mut Rng, places: &Places, groups: &[&str], day: i32) -> String {
     let town = places.name(places.anywhere(rng));
-    let group = &lineage.groups[rng.index(lineage.groups.len())].name;
+    let group = groups[rng.index(groups.len())];
     let (year, month) = dates::year_month(day);
     let month = MONTHS[usize::from(month - 1)];
     match rng.below(8) {
