@@ -248,10 +248,14 @@ pub fn why_not(
     }
     let mut values: Vec<Option<Value>> = wanted.into_iter().map(Some).collect();
     values.resize(rules.relations[index].columns.len(), None);
+    // A merged relation holds a row wherever its source holds one, over
+    // some period: ask the source, dates aside (the source has the merged
+    // relation's columns, the last two the period).
+    let mut asked_of = index;
+    let mut source_values = values.clone();
     if let Some(merge) = rules.relations[index].merges {
-        // The source has the merged relation's columns; its rows that
-        // agree with the values asked, dates aside.
         let dated = values.len().saturating_sub(2);
+        source_values[dated..].fill(None);
         let agrees = |tuple: &[Value], upto: usize| {
             tuple
                 .iter()
@@ -260,6 +264,7 @@ pub fn why_not(
         };
         let source = &model.relations[merge.source];
         if (0..source.len()).any(|i| agrees(source.values(i), dated)) {
+            // The merge left them out: show what it printed for the key.
             let key = dated.saturating_sub(1);
             let printed = model
                 .conclusions(rules, index)
@@ -273,9 +278,10 @@ pub fn why_not(
                 merged: Some(printed),
             });
         }
+        asked_of = merge.source;
     }
     let explainer = Explainer::new(facts, rules, model);
-    let refusals = explainer.search().why_not(index, &values);
+    let refusals = explainer.search().why_not(asked_of, &source_values);
     Ok(WhyNot {
         relation: index,
         values,

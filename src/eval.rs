@@ -91,7 +91,7 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
     // crepe returns hash sets; sorted relations make every later step
     // (printing, choosing among equally good proofs) deterministic.
     let (derived, fired) = evaluate(&constants, &inputs);
-    let relations: Vec<Relation> = derived
+    let mut relations: Vec<Relation> = derived
         .into_iter()
         .zip(inputs)
         .zip(&rules.relations)
@@ -103,7 +103,6 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
             }
         })
         .collect();
-    let mut relations = relations;
     // Merged relations read only what evaluation derived.
     let merged: Vec<Option<(usize, Merged)>> = rules
         .relations

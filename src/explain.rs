@@ -731,14 +731,6 @@ impl Search<'_, '_> {
     /// for every rule that could derive one, the step that stops it.
     /// Blocking tuples come with their proofs, down to rows.
     pub fn why_not(&mut self, relation: usize, wanted: &[Option<Value>]) -> Vec<RuleRefusal> {
-        // A merged relation holds a row wherever its source does, over
-        // some period: what stops it is what stops the source.
-        if let Some(merge) = self.x.rules.relations.get(relation).and_then(|r| r.merges) {
-            let mut wanted = wanted.to_vec();
-            let dates = wanted.len().saturating_sub(2);
-            wanted[dates..].fill(None);
-            return self.why_not_within(merge.source, &wanted, WHY_NOT_DEPTH);
-        }
         self.why_not_within(relation, wanted, WHY_NOT_DEPTH)
     }
 

@@ -428,10 +428,7 @@ fn merge_text(context: &Context, proof: &Proof) -> Option<String> {
     let Proof::Rule { premises, .. } = proof else {
         return None;
     };
-    let declared = context.rules.relations.get(proof.relation())?;
-    let merge = declared.merges?;
-    let source = &context.rules.relations.get(merge.source)?.name;
-    let within = &context.rules.relations.get(merge.within)?.name;
+    let (declared, source, within) = merge_names(context, proof.relation())?;
     let count = premises.len();
     let how = if count == 1 {
         format!("from its one {source} period")
@@ -639,22 +636,24 @@ fn key_columns(context: &Context, relation: usize) -> String {
         .join(", ")
 }
 
+/// A merged relation's declaration and the names of its source and place
+/// hierarchy; `None` for a relation that is not merged.
+fn merge_names<'c>(
+    context: &Context<'c>,
+    relation: usize,
+) -> Option<(&'c crate::dl::check::Relation, &'c str, &'c str)> {
+    let declared = context.rules.relations.get(relation)?;
+    let merge = declared.merges?;
+    let source = &context.rules.relations.get(merge.source)?.name;
+    let within = &context.rules.relations.get(merge.within)?.name;
+    Some((declared, source, within))
+}
+
 /// Why a merged relation leaves out values its source holds, in words.
 fn merged_why_not(context: &Context, relation: usize) -> String {
-    let Some(declared) = context.rules.relations.get(relation) else {
+    let Some((declared, source, within)) = merge_names(context, relation) else {
         return String::new();
     };
-    let Some(merge) = declared.merges else {
-        return String::new();
-    };
-    let name = |i: usize| {
-        context
-            .rules
-            .relations
-            .get(i)
-            .map_or("", |r| r.name.as_str())
-    };
-    let (source, within) = (name(merge.source), name(merge.within));
     format!(
         "{source} holds for these values, but {} merges {source} by {within} ({}): periods that overlap or touch are one row, from the earliest start to the latest end, and a place is left out when a place {within} puts inside it holds the same period",
         declared.name, declared.loc
