@@ -158,3 +158,21 @@ pub fn conclusions_json(stdout: &str) -> serde_json::Map<String, serde_json::Val
     json.shift_remove("run");
     json
 }
+
+/// Checks a workbook whose `sources` sheet has a cell in column XFD, the
+/// last, under no header: `check` passes with exactly the one warning
+/// that the column has no name, whatever the workbook's format.
+#[track_caller]
+pub fn checks_with_only_the_xfd_warning(book: &str) {
+    let run = silsila(&["check", "--facts", book]);
+    assert_eq!(
+        (run.code, run.stdout),
+        (
+            0,
+            format!(
+                "warning: {book}[sources]!XFD1: column XFD has no name in the header, so its cells are ignored\n\
+                 {book}: no errors, 1 warning\n"
+            )
+        )
+    );
+}
