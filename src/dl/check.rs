@@ -152,7 +152,7 @@ fn column_count(count: usize) -> String {
 
 /// Parses and checks rules files given as (display path, text) pairs.
 pub fn compile(files: &[(&str, &str)]) -> Result<Checked, Vec<RuleError>> {
-    let (program, mut errors) = super::syntax::parse(files);
+    let (program, mut errors) = super::parser::parse(files);
     match check(program) {
         Ok(checked) if errors.is_empty() => Ok(checked),
         Ok(_) => Err(errors),

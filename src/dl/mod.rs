@@ -1,5 +1,6 @@
-//! The rule language: [`syntax`] parses `rules/*.dl`, [`check`] resolves and
-//! checks it into a [`check::Checked`] program that the build script turns
+//! The rule language: [`lexer`] and [`parser`] read `rules/*.dl` into the
+//! tree of [`syntax`], [`check`] resolves and checks it into a
+//! [`check::Checked`] program that the build script turns
 //! into crepe code and that explanations walk at run time.
 //!
 //! Shared with `src/build.rs` through `#[path]`: nothing here may depend on
@@ -8,4 +9,6 @@
 pub mod builtins;
 pub mod check;
 pub mod instance;
+mod lexer;
+pub mod parser;
 pub mod syntax;
