@@ -15,6 +15,9 @@ use std::{env, fs};
 #[path = "schema.rs"]
 mod schema;
 
+#[path = "suggest.rs"]
+mod suggest;
+
 #[path = "dl/mod.rs"]
 mod dl;
 

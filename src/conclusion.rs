@@ -323,7 +323,7 @@ fn asked(
         .relation(relation)
         .filter(|&i| rules.relations[i].kind != DeclKind::Input)
         .ok_or_else(|| {
-            let hint = crate::dl::check::nearest(relation, outputs.iter().copied())
+            let hint = crate::suggest::nearest(relation, outputs.iter().copied())
                 .map(|n| format!("did you mean {n:?}? "))
                 .unwrap_or_default();
             Error::Usage(format!(

@@ -29,5 +29,6 @@ pub mod relation;
 pub mod render;
 pub mod rules;
 pub mod schema;
+mod suggest;
 
 pub use error::{Error, Problem, Result, Severity};

@@ -4,11 +4,12 @@
 //! into crepe code and that explanations walk at run time.
 //!
 //! Shared with `src/build.rs` through `#[path]`: nothing here may depend on
-//! anything outside `std` and `crate::schema`.
+//! anything outside `std`, `crate::schema` and `crate::suggest`.
 
 pub mod builtins;
 pub mod check;
 pub mod instance;
 mod lexer;
 pub mod parser;
+mod strata;
 pub mod syntax;

@@ -15,9 +15,9 @@ use std::{fs, thread};
 
 use super::delimited;
 use super::raw::{Found, RawTable};
-use super::suggestion::nearest;
 use crate::error::{Error, Problem, Result};
 use crate::schema::FILES;
+use crate::suggest::nearest;
 
 /// One fact file as read: its table and the problems found reading it.
 pub(crate) struct ReadFile {

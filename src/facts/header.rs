@@ -8,8 +8,8 @@
 
 use super::file_title;
 use super::raw::{Addressing, Found, RawRecord, RawTable};
-use super::suggestion::nearest;
 use crate::schema::FactFile;
+use crate::suggest::nearest;
 
 /// Where each of a file's columns is among a table's cells.
 pub(crate) struct Columns {

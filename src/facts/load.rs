@@ -25,7 +25,6 @@ use super::header::{match_header, Columns};
 use super::names::{name_key, spelling_differences, tidy, written_key};
 use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
-use super::suggestion::nearest;
 use super::workbook;
 use super::{
     Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Sheet, Source, Symbol,
@@ -33,6 +32,7 @@ use super::{
 };
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{self, ColumnKind, FactFile, FileRole, FILES};
+use crate::suggest::nearest;
 
 /// Loads a folder or a workbook; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).

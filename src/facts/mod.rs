@@ -28,7 +28,6 @@ pub mod names;
 mod ods;
 mod raw;
 mod spelling;
-mod suggestion;
 mod variants;
 mod vocabulary;
 mod workbook;
@@ -327,7 +326,7 @@ impl Facts {
                 }
                 None => {
                     let ids = self.sources.iter().map(|s| self.names.resolve(s.id));
-                    let hint = suggestion::nearest(id, ids)
+                    let hint = crate::suggest::nearest(id, ids)
                         .map(|n| format!("; did you mean {n:?}?"))
                         .unwrap_or_default();
                     return Err(crate::Error::Request(format!(

@@ -201,7 +201,7 @@ impl Interner {
         let mut keys: Vec<&str> = self.by_key.keys().map(String::as_str).collect();
         keys.sort_unstable();
         let key = name_key(text);
-        let found = super::suggestion::nearest(&key, keys.iter().copied())?;
+        let found = crate::suggest::nearest(&key, keys.iter().copied())?;
         self.by_key.get(found).copied()
     }
 

@@ -10,10 +10,10 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::suggestion::nearest;
 use super::{Facts, Origin, Symbol, Table, Value};
 use crate::error::Problem;
 use crate::schema::{self, VOCABULARY_FIELDS};
+use crate::suggest::nearest;
 
 /// Every vocabulary warning about `facts`.
 pub fn lint(facts: &Facts, title: &dyn Fn(&str) -> String, out: &mut Vec<Problem>) {

@@ -28,9 +28,9 @@ use calamine::{
 use super::cells::{push_cell, Cells, MAX_INFLATED_BYTES, MAX_WORKBOOK_BYTES};
 use super::folder::{Folder, ReadFile};
 use super::raw::{Addressing, Found, HeaderCell, RawRecord, RawTable};
-use super::suggestion::nearest;
 use crate::error::{Error, Problem, Result, Severity};
 use crate::schema::FILES;
+use crate::suggest::nearest;
 
 /// The kinds of workbook, each read by its own calamine reader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 /// The candidate nearest to `word` when it is close enough to be a likely
 /// typo of it: at most one edit (an insertion, deletion, substitution or
 /// swap of neighbours) per three characters of the longer word. Both are
-/// compared as given, so callers pass lowercase or [`super::names::name_key`]
+/// compared as given, so callers pass lowercase or `facts::names::name_key`
 /// forms. Of equally near candidates the first wins, so the answer follows
 /// the caller's order and never a hash order.
 pub(crate) fn nearest<'a>(
