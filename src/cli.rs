@@ -2,19 +2,28 @@
 //!
 //! Only `main.rs` decides exit codes; this module returns errors.
 
-use std::io::{IsTerminal, Write};
-use std::time::Instant;
+mod diff;
+mod explain;
+mod infer;
+mod output;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
+
 use std::path::{Path, PathBuf};
+
+use diff::diff;
+use explain::{about, explain};
+use infer::infer;
+use infer::{parameters, same_file};
+pub use output::say;
+use output::{print_json, stdout_error, warn, Terminal};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
 use silsila::dl::syntax::DeclKind;
-use silsila::error::{Error, Result};
+use silsila::error::Error;
 use silsila::facts::{self, Date};
 use silsila::progress::Progress;
-use silsila::Severity;
 use silsila::{conclusion, eval, render, rules};
 
 /// silsila: derive lineage, co-location and suspected links from an
@@ -428,9 +437,9 @@ fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
     let parameters = parameters(&args.facts.facts, &args.run, &model);
     let run = format!(
         "--as-of {}, --recent {} days (active since {})",
-        show(model.as_of),
+        render::date_or_none(model.as_of),
         args.run.recent,
-        show(model.recent_since)
+        render::date_or_none(model.recent_since)
     );
     let html = render::report::html(&facts, checked, &model, &parameters, run)?;
     drop(progress);
@@ -503,105 +512,6 @@ fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
     Ok(())
 }
 
-/// Wall time per phase, for `--timings`.
-struct Clock {
-    started: Instant,
-    last: Instant,
-    phases: Vec<(&'static str, f64)>,
-}
-
-impl Clock {
-    fn new() -> Clock {
-        let now = Instant::now();
-        Clock {
-            started: now,
-            last: now,
-            phases: Vec::new(),
-        }
-    }
-
-    /// Ends the phase that ran since the last call; a phase run several
-    /// times (concluding and writing relation by relation) adds up.
-    fn lap(&mut self, phase: &'static str) {
-        let now = Instant::now();
-        let seconds = now.duration_since(self.last).as_secs_f64();
-        match self.phases.iter_mut().find(|(name, _)| *name == phase) {
-            Some((_, total)) => *total += seconds,
-            None => self.phases.push((phase, seconds)),
-        }
-        self.last = now;
-    }
-
-    /// `timings: load 0.41 s, … total 1.20 s; peak memory 250 MiB`.
-    fn report(&self) -> String {
-        let phases: Vec<String> = self
-            .phases
-            .iter()
-            .map(|(name, seconds)| format!("{name} {seconds:.2} s"))
-            .collect();
-        let peak = peak_memory_mib()
-            .map(|mib| format!("{mib} MiB"))
-            .unwrap_or_else(|| "unknown".into());
-        format!(
-            "timings: {}, total {:.2} s; peak memory {peak}",
-            phases.join(", "),
-            self.started.elapsed().as_secs_f64()
-        )
-    }
-}
-
-/// The process's peak resident memory, where the system tells it (Linux).
-fn peak_memory_mib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024)
-}
-
-/// Progress on a terminal: a bar while files are read, then a spinner that
-/// names the phase.
-struct Terminal {
-    bar: ProgressBar,
-}
-
-impl Terminal {
-    fn new() -> Terminal {
-        let bar = ProgressBar::new(0);
-        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            ProgressStyle::with_template("reading facts {wide_bar} {bytes}/{total_bytes}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        Terminal { bar }
-    }
-}
-
-impl Progress for Terminal {
-    fn bytes_total(&self, bytes: u64) {
-        self.bar.set_length(bytes);
-    }
-
-    fn bytes_read(&self, bytes: u64) {
-        self.bar.inc(bytes);
-    }
-
-    fn phase(&self, name: &str) {
-        self.bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        self.bar.set_message(name.to_string());
-        self.bar
-            .enable_steady_tick(std::time::Duration::from_millis(120));
-    }
-}
-
-impl Drop for Terminal {
-    fn drop(&mut self) {
-        self.bar.finish_and_clear();
-    }
-}
-
 fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let (facts, mut problems) = {
         let progress = args.facts.progress();
@@ -617,197 +527,17 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
             &model,
         ));
     }
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .count();
-    let notes = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Note)
-        .count();
-    let warnings = problems.len() - errors - notes;
     match args.format {
         ProofFormat::Text => {
-            for problem in &problems {
-                let label = match problem.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Note => "note",
-                };
-                let line = format!("{label}: {problem}");
-                writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
-            }
-            let line = format!(
-                "{}: {}",
-                args.facts.facts.display(),
-                summary(errors, warnings, notes)
-            );
-            writeln!(stdout, "{}", render::terminal(&line)).map_err(stdout_error)?;
+            let report = render::check::text(&problems, &args.facts.facts.display().to_string());
+            write!(stdout, "{}", render::terminal(&report)).map_err(stdout_error)?;
         }
-        ProofFormat::Json => {
-            let value = serde_json::json!({
-                "errors": errors,
-                "warnings": warnings,
-                "notes": notes,
-                "problems": problems,
-            });
-            print_json(&value, stdout)?;
-        }
+        ProofFormat::Json => print_json(&render::check::json(&problems), stdout)?,
     }
+    let (errors, _, _) = render::check::counts(&problems);
     if errors > 0 {
         // The problems are the output; the exit code says they are errors.
         return Err(Failure::Quiet);
-    }
-    Ok(())
-}
-
-fn summary(errors: usize, warnings: usize, notes: usize) -> String {
-    let problems = problem_summary(errors, warnings);
-    match notes {
-        0 => problems,
-        1 => format!("{problems}, 1 note"),
-        n => format!("{problems}, {n} notes"),
-    }
-}
-
-fn problem_summary(errors: usize, warnings: usize) -> String {
-    let count = |n: usize, what: &str| match n {
-        0 => format!("no {what}s"),
-        1 => format!("1 {what}"),
-        n => format!("{n} {what}s"),
-    };
-    if errors + warnings == 0 {
-        "no problems".to_string()
-    } else {
-        format!("{}, {}", count(errors, "error"), count(warnings, "warning"))
-    }
-}
-
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
-}
-
-fn print_json(value: &serde_json::Value, stdout: &mut dyn Write) -> Result<()> {
-    let text =
-        serde_json::to_string_pretty(value).map_err(|e| stdout_error(std::io::Error::other(e)))?;
-    writeln!(stdout, "{text}").map_err(stdout_error)
-}
-
-fn explain(args: ExplainArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    let checked = rules::rules()?;
-    let progress = args.facts.progress();
-    let facts = args
-        .run
-        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    progress.phase("finding proofs");
-    let context = render::proof::Context {
-        facts: &facts,
-        rules: checked,
-        run: format!(
-            "--as-of {}, --recent {} days (active since {})",
-            show(model.as_of),
-            args.run.recent,
-            show(model.recent_since)
-        ),
-        width: text_width(),
-    };
-    if args.why_not {
-        let why = conclusion::why_not(&facts, checked, &model, &args.relation, &args.values);
-        drop(progress);
-        warn(&facts.warnings)?;
-        let why = why?;
-        match args.format {
-            ProofFormat::Text => write!(stdout, "{}", render::proof::why_not_text(&context, &why))
-                .map_err(stdout_error)?,
-            ProofFormat::Json => print_json(&render::proof::why_not_json(&context, &why), stdout)?,
-        }
-        return Ok(());
-    }
-    let proofs = conclusion::explain(&facts, checked, &model, &args.relation, &args.values);
-    drop(progress);
-    warn(&facts.warnings)?;
-    let proofs = proofs?;
-    let contrary = conclusion::contrary(&facts, checked, &model, &proofs);
-    match args.format {
-        ProofFormat::Text => {
-            let trees: Vec<String> = proofs
-                .iter()
-                .zip(&contrary)
-                .map(|(p, contrary)| render::proof::text(&context, p, contrary))
-                .collect();
-            write!(stdout, "{}", render::terminal(&trees.join("\n"))).map_err(stdout_error)?;
-        }
-        ProofFormat::Json => {
-            let trees: Vec<serde_json::Value> = proofs
-                .iter()
-                .zip(&contrary)
-                .map(|(p, contrary)| {
-                    let mut tree = render::proof::json(&context, p);
-                    if let Some(object) = tree.as_object_mut() {
-                        object.insert(
-                            "contrary".into(),
-                            render::proof::contrary_json(&context, p, contrary),
-                        );
-                    }
-                    tree
-                })
-                .collect();
-            print_json(&trees.into(), stdout)?;
-        }
-    }
-    Ok(())
-}
-
-fn about(args: AboutArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    let checked = rules::rules()?;
-    let progress = args.facts.progress();
-    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    progress.phase("finding each conclusion's sources");
-    let about = silsila::about::about(&facts, checked, &model, &args.name);
-    drop(progress);
-    warn(&facts.warnings)?;
-    let about = about?;
-    match args.format {
-        ProofFormat::Text => {
-            let mut text = format!(
-                "{}\nas of {}; current means active since {}\n\n",
-                about.name,
-                show(model.as_of),
-                show(model.recent_since)
-            );
-            if about.conclusions.is_empty() {
-                text.push_str("no conclusions name it\n");
-            } else {
-                text.push_str(&render::text(&about.conclusions));
-            }
-            text.push_str(&format!(
-                "\nfact rows that mention it ({})\n",
-                about.mentions.len()
-            ));
-            for mention in &about.mentions {
-                text.push_str(&format!(
-                    "  {}:{}  {}\n",
-                    mention.file, mention.line, mention.relation
-                ));
-            }
-            write!(stdout, "{text}").map_err(stdout_error)?;
-        }
-        ProofFormat::Json => {
-            let value = serde_json::json!({
-                "name": about.name,
-                "as_of": model.as_of.is_known().then(|| model.as_of.to_string()),
-                "conclusions": render::json(&about.conclusions),
-                "rows": about.mentions,
-            });
-            print_json(&value, stdout)?;
-        }
     }
     Ok(())
 }
@@ -830,94 +560,6 @@ fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> 
     }
 }
 
-/// One side of a diff from facts: loaded, evaluated and proved.
-fn side_from_facts(
-    path: &Path,
-    args: &DiffArgs,
-    sources: Option<&RunArgs>,
-    relations: &[usize],
-    rename: &dyn Fn(&str) -> String,
-) -> std::result::Result<silsila::diff::Side, Failure> {
-    let checked = rules::rules()?;
-    let progress = args.facts.progress();
-    let facts = load_facts(path, sources, progress.as_ref())?;
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    progress.phase("finding each conclusion's sources");
-    let (tables, rows) = conclusion::tables_with_rows(&facts, checked, &model, relations);
-    drop(progress);
-    warn(&facts.warnings)?;
-    Ok(silsila::diff::Side::from_facts(
-        &facts, tables, &rows, rename,
-    ))
-}
-
-fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    use silsila::diff::{baseline, Side};
-    let checked = rules::rules()?;
-    let relations = chosen_relations(checked, &args.relations);
-    let names: Vec<&str> = relations
-        .iter()
-        .map(|&i| checked.relations[i].name.as_str())
-        .collect();
-    let keep = |mut tables: Vec<render::Table>| {
-        tables.retain(|t| names.contains(&t.name.as_str()));
-        tables
-    };
-    let same = |name: &str| name.to_string();
-    // The source options restrict the current side only, so the baseline
-    // shows what the excluded sources contributed.
-    let all = None;
-    let before = if let Some(rev) = args.baseline.strip_prefix("git:") {
-        let checkout = baseline::checkout(&args.facts.facts, rev)?;
-        let rename = |name: &str| checkout.rename(name);
-        side_from_facts(&checkout.facts.clone(), &args, all, &relations, &rename)?
-    } else {
-        let path = PathBuf::from(&args.baseline);
-        if baseline::is_snapshot(&path) {
-            let tables = baseline::read_snapshot(&path)?;
-            let held = |name: &str| tables.iter().any(|t| t.name == name);
-            if let Some(missing) = args.relations.iter().find(|r| !held(r)) {
-                let names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
-                return Err(Failure::Run(Error::Request(format!(
-                    "the snapshot {} has no {missing}; it holds {}",
-                    args.baseline,
-                    names.join(", ")
-                ))));
-            }
-            Side {
-                tables: keep(tables),
-                ..Side::default()
-            }
-        } else {
-            side_from_facts(&path, &args, all, &relations, &same)?
-        }
-    };
-    let after = side_from_facts(&args.facts.facts, &args, Some(&args.run), &relations, &same)?;
-    let mut diffs = silsila::diff::diff(&before, &after);
-    if before.proofs.is_none() {
-        // A snapshot holds the relations it was written with: compare only
-        // those (a named relation it lacks was refused on reading it).
-        let held = |name: &str| before.tables.iter().any(|t| t.name == name);
-        diffs.retain(|d| held(&d.relation));
-    }
-    let changed = diffs.iter().any(|d| !d.entries.is_empty());
-    match args.format {
-        Format::Table => write!(stdout, "{}", render::diff::text(&diffs)).map_err(stdout_error)?,
-        Format::Csv => render::diff::write_csv(&diffs, &mut *stdout).map_err(stdout_error)?,
-        Format::Json => print_json(&render::diff::json(&diffs), stdout)?,
-        Format::Xlsx => {
-            return Err(Failure::Usage(
-                "diff prints a table, CSV or JSON; --format xlsx is for infer --out".into(),
-            ))
-        }
-    }
-    if args.exit_code && changed {
-        return Err(Failure::Quiet);
-    }
-    Ok(())
-}
-
 fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     match args.format {
@@ -927,284 +569,4 @@ fn list_rules(args: RulesArgs, stdout: &mut dyn Write) -> std::result::Result<()
         ProofFormat::Json => print_json(&render::rules::json(checked), stdout)?,
     }
     Ok(())
-}
-
-fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
-    let checked = rules::rules()?;
-    let relations = chosen_relations(checked, &args.relations);
-    if args.format == Format::Csv && args.out.is_none() && relations.len() != 1 {
-        return Err(Failure::Usage(
-            "--format csv prints one relation: name it, or use --out DIR for all".into(),
-        ));
-    }
-    if args.format == Format::Xlsx && args.out.is_none() {
-        return Err(Failure::Usage(
-            "--format xlsx writes a workbook: name it with --out FILE.xlsx".into(),
-        ));
-    }
-    let mut clock = Clock::new();
-    let progress = args.facts.progress();
-    let facts = args
-        .run
-        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
-    clock.lap("load");
-    progress.phase("evaluating rules");
-    let model = eval::run(&facts, &args.run.options())?;
-    clock.lap("evaluate");
-    progress.phase("finding each conclusion's sources");
-    if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
-        // Relation by relation: each is concluded, written and dropped
-        // before the next, so the peak is evaluation, not every table's
-        // strings at once.
-        warn(&facts.warnings)?;
-        let every: Vec<&str> = checked
-            .relations
-            .iter()
-            .filter(|r| r.kind == DeclKind::Output)
-            .map(|r| r.name.as_str())
-            .collect();
-        let names: Vec<&str> = relations
-            .iter()
-            .map(|&i| checked.relations[i].name.as_str())
-            .collect();
-        let run = out_run_record(&args, &model, &names);
-        clock.lap("conclude"); // so that the phases print in this order
-        let tables = relations.iter().map(|&index| {
-            clock.lap("write"); // the table before
-            let table = conclusion::tables(&facts, checked, &model, &[index]).pop();
-            clock.lap("conclude");
-            table
-        });
-        write_out(dir, &args.facts.facts, args.format, &every, tables, &run)?;
-        drop(progress);
-    } else {
-        let tables = conclusion::tables(&facts, checked, &model, &relations);
-        clock.lap("conclude");
-        progress.phase("writing");
-        drop(progress);
-        warn(&facts.warnings)?;
-        if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
-            write_workbook(path, &args, &model, &tables)?;
-        } else {
-            print_tables(&args, &model, &tables, stdout)?;
-        }
-    }
-    clock.lap("write");
-    if args.timings {
-        say(&clock.report())?;
-    }
-    Ok(())
-}
-
-fn print_tables(
-    args: &InferArgs,
-    model: &silsila::model::Model,
-    tables: &[render::Table],
-    stdout: &mut dyn Write,
-) -> Result<()> {
-    let io = stdout_error;
-    match args.format {
-        Format::Table => {
-            writeln!(
-                stdout,
-                "as of {}; current means active since {}\n",
-                show(model.as_of),
-                show(model.recent_since)
-            )
-            .map_err(io)?;
-            stdout
-                .write_all(render::terminal(&render::text(tables)).as_bytes())
-                .map_err(io)?;
-        }
-        Format::Json => {
-            // The run first, then one key per relation.
-            let mut object = serde_json::Map::new();
-            object.insert("run".into(), run_record(args, model));
-            if let serde_json::Value::Object(relations) = render::json(tables) {
-                object.extend(relations);
-            }
-            print_json(&object.into(), stdout)?
-        }
-        // Refused before the run without --out.
-        Format::Xlsx => {}
-        Format::Csv => {
-            if let Some(table) = tables.first() {
-                render::write_csv(table, &mut *stdout).map_err(io)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The columns text explanations may take: the terminal's, when stdout is
-/// one, else 100.
-fn text_width() -> usize {
-    let terminal = std::io::stdout().is_terminal();
-    match terminal_size::terminal_size() {
-        Some((terminal_size::Width(width), _)) if terminal => usize::from(width).max(40),
-        _ => 100,
-    }
-}
-
-/// What a run was asked for and judged against, so that its output can be
-/// read back and compared: `run` in `infer --format json`.
-fn run_record(args: &InferArgs, model: &silsila::model::Model) -> serde_json::Value {
-    let date = |d: Date| d.is_known().then(|| d.to_string());
-    serde_json::json!({
-        "as_of": date(model.as_of),
-        "recent_days": args.run.recent,
-        "recent_since": date(model.recent_since),
-        "facts": args.facts.facts.display().to_string(),
-        "known_by": args.run.known_by.and_then(date),
-        "without_source": args.run.without_source,
-        "min_reliability": args.run.min_reliability.map(|r| r.letter().to_string()),
-        "silsila": env!("CARGO_PKG_VERSION"),
-    })
-}
-
-fn show(date: Date) -> String {
-    if date.is_known() {
-        date.to_string()
-    } else {
-        "(no dates in the facts)".into()
-    }
-}
-
-/// Prints warnings about the facts to stderr.
-fn warn(warnings: &[silsila::Problem]) -> Result<()> {
-    for warning in warnings {
-        say(&format!("warning: {warning}"))?;
-    }
-    Ok(())
-}
-
-/// What `run.json` records beside `infer --out`'s files: the run's
-/// parameters and the relations written, so a snapshot can be read back
-/// (by `diff`) and told from a facts folder.
-fn out_run_record(
-    args: &InferArgs,
-    model: &silsila::model::Model,
-    relations: &[&str],
-) -> serde_json::Value {
-    let known = |d: Date| d.is_known().then(|| d.to_string());
-    serde_json::json!({
-        "silsila": env!("CARGO_PKG_VERSION"),
-        "facts": args.facts.facts.display().to_string(),
-        "as_of": known(model.as_of),
-        "as_of_given": args.run.as_of.map(|d| d.to_string()),
-        "recent_days": args.run.recent,
-        "recent_since": known(model.recent_since),
-        "known_by": args.run.known_by.map(|d| d.to_string()),
-        "without_source": args.run.without_source,
-        "min_reliability": args.run.min_reliability.map(|r| format!("{r:?}")),
-        "relations": relations,
-    })
-}
-
-/// The run's parameters, as the first sheet of a workbook shows them.
-fn parameters(facts: &Path, run: &RunArgs, model: &silsila::model::Model) -> Vec<(String, String)> {
-    vec![
-        ("facts".into(), facts.display().to_string()),
-        ("as_of".into(), show(model.as_of)),
-        ("recent_days".into(), run.recent.to_string()),
-        ("recent_since".into(), show(model.recent_since)),
-        ("silsila".into(), env!("CARGO_PKG_VERSION").into()),
-    ]
-}
-
-/// Writes the conclusions as a workbook at `path`, never over the facts.
-fn write_workbook(
-    path: &Path,
-    args: &InferArgs,
-    model: &silsila::model::Model,
-    tables: &[render::Table],
-) -> Result<()> {
-    if same_file(path, &args.facts.facts) {
-        return Err(Error::Request(format!(
-            "--out {} is the facts workbook; silsila never writes to its inputs",
-            path.display()
-        )));
-    }
-    let parameters = parameters(&args.facts.facts, &args.run, model);
-    render::write_xlsx_file(&parameters, tables, model.as_of, path)
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// Writes one line to stderr; a stderr that cannot be written (full, or
-/// closed) is an I/O error like any other, never a panic.
-pub fn say(line: &str) -> Result<()> {
-    let mut stderr = std::io::stderr().lock();
-    writeln!(stderr, "{}", render::terminal(line))
-        .and_then(|()| stderr.flush())
-        .map_err(|source| Error::Io {
-            path: PathBuf::from("<stderr>"),
-            source,
-        })
-}
-
-/// Writes one file per relation into `dir` (`NAME.json` with `--format
-/// json`, `NAME.csv` otherwise), never into the facts folder, and removes
-/// the outputs of earlier runs that this one does not replace, so the
-/// folder holds one consistent set.
-fn write_out(
-    dir: &Path,
-    facts: &Path,
-    format: Format,
-    every: &[&str],
-    tables: impl Iterator<Item = Option<render::Table>>,
-    run: &serde_json::Value,
-) -> Result<()> {
-    let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
-    // The run's record, in the same set as the conclusions.
-    let (path, file) = folder.create(silsila::diff::baseline::RUN_FILE)?;
-    let mut buffered = std::io::BufWriter::new(file);
-    serde_json::to_writer_pretty(&mut buffered, run)
-        .map_err(std::io::Error::other)
-        .and_then(|()| buffered.write_all(b"\n"))
-        .and_then(|()| buffered.into_inner().map_err(|e| e.into_error()))
-        .and_then(|file| file.sync_all())
-        .map_err(|source| Error::Io { path, source })?;
-    let extension = if format == Format::Json {
-        "json"
-    } else {
-        "csv"
-    };
-    let mut written = Vec::new();
-    for table in tables.flatten() {
-        let table = &table;
-        let name = format!("{}.{extension}", table.name);
-        let (path, file) = folder.create(&name)?;
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
-        let mut buffered = std::io::BufWriter::new(file);
-        if format == Format::Json {
-            let value = render::json(std::slice::from_ref(table));
-            let rows = value.get(&table.name).cloned().unwrap_or_default();
-            serde_json::to_writer_pretty(&mut buffered, &rows)
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            buffered.write_all(b"\n").map_err(io)?;
-        } else {
-            render::write_csv(table, &mut buffered).map_err(io)?;
-        }
-        buffered
-            .into_inner()
-            .map_err(|e| io(e.into_error()))?
-            .sync_all()
-            .map_err(io)?;
-        written.push(name);
-    }
-    let stale: Vec<String> = every
-        .iter()
-        .flat_map(|name| [format!("{name}.csv"), format!("{name}.json")])
-        .filter(|name| !written.contains(name))
-        .collect();
-    folder.commit(&stale)
 }

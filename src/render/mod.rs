@@ -4,6 +4,8 @@
 //! Rendering is separate from deriving: [`Table`] is plain strings, built
 //! once from the model, and each format only lays it out.
 
+pub mod about;
+pub mod check;
 mod csv_out;
 pub mod diff;
 pub mod escape;
@@ -15,6 +17,8 @@ pub mod stix;
 mod xlsx;
 
 use std::fmt::Write;
+
+use crate::facts::Date;
 
 pub use csv_out::write_csv;
 pub use xlsx::write_xlsx_file;
@@ -44,6 +48,25 @@ pub fn terminal(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+/// `as of 2024-05-01; current means active since 2023-11-03`: the header
+/// of every text output that depends on the run's date.
+pub fn as_of_line(as_of: Date, recent_since: Date) -> String {
+    format!(
+        "as of {}; current means active since {}",
+        date_or_none(as_of),
+        date_or_none(recent_since)
+    )
+}
+
+/// A run's date, or what stands for it when the facts hold no dates.
+pub fn date_or_none(date: Date) -> String {
+    if date.is_known() {
+        date.to_string()
+    } else {
+        "(no dates in the facts)".into()
+    }
 }
 
 /// One cell of output.

@@ -1,0 +1,261 @@
+//! `silsila infer`: the conclusions printed as a table, CSV or JSON, or
+//! written as one file per relation (`--out DIR`) or a workbook.
+
+use std::io::Write;
+use std::path::Path;
+
+use silsila::dl::syntax::DeclKind;
+use silsila::error::{Error, Result};
+use silsila::facts::{self, Date};
+use silsila::{conclusion, eval, render, rules};
+
+use super::output::{print_json, say, stdout_error, warn, Clock};
+use super::{chosen_relations, Failure, Format, InferArgs, RunArgs};
+
+pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
+    let checked = rules::rules()?;
+    let relations = chosen_relations(checked, &args.relations);
+    if args.format == Format::Csv && args.out.is_none() && relations.len() != 1 {
+        return Err(Failure::Usage(
+            "--format csv prints one relation: name it, or use --out DIR for all".into(),
+        ));
+    }
+    if args.format == Format::Xlsx && args.out.is_none() {
+        return Err(Failure::Usage(
+            "--format xlsx writes a workbook: name it with --out FILE.xlsx".into(),
+        ));
+    }
+    let mut clock = Clock::new();
+    let progress = args.facts.progress();
+    let facts = args
+        .run
+        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
+    clock.lap("load");
+    progress.phase("evaluating rules");
+    let model = eval::run(&facts, &args.run.options())?;
+    clock.lap("evaluate");
+    progress.phase("finding each conclusion's sources");
+    if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
+        // Relation by relation: each is concluded, written and dropped
+        // before the next, so the peak is evaluation, not every table's
+        // strings at once.
+        warn(&facts.warnings)?;
+        let every: Vec<&str> = checked
+            .relations
+            .iter()
+            .filter(|r| r.kind == DeclKind::Output)
+            .map(|r| r.name.as_str())
+            .collect();
+        let names: Vec<&str> = relations
+            .iter()
+            .map(|&i| checked.relations[i].name.as_str())
+            .collect();
+        let run = out_run_record(&args, &model, &names);
+        clock.lap("conclude"); // so that the phases print in this order
+        let tables = relations.iter().map(|&index| {
+            clock.lap("write"); // the table before
+            let table = conclusion::tables(&facts, checked, &model, &[index]).pop();
+            clock.lap("conclude");
+            table
+        });
+        write_out(dir, &args.facts.facts, args.format, &every, tables, &run)?;
+        drop(progress);
+    } else {
+        let tables = conclusion::tables(&facts, checked, &model, &relations);
+        clock.lap("conclude");
+        progress.phase("writing");
+        drop(progress);
+        warn(&facts.warnings)?;
+        if let (Format::Xlsx, Some(path)) = (args.format, &args.out) {
+            write_workbook(path, &args, &model, &tables)?;
+        } else {
+            print_tables(&args, &model, &tables, stdout)?;
+        }
+    }
+    clock.lap("write");
+    if args.timings {
+        say(&clock.report())?;
+    }
+    Ok(())
+}
+
+fn print_tables(
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+    stdout: &mut dyn Write,
+) -> Result<()> {
+    let io = stdout_error;
+    match args.format {
+        Format::Table => {
+            writeln!(
+                stdout,
+                "{}\n",
+                render::as_of_line(model.as_of, model.recent_since)
+            )
+            .map_err(io)?;
+            stdout
+                .write_all(render::terminal(&render::text(tables)).as_bytes())
+                .map_err(io)?;
+        }
+        Format::Json => {
+            // The run first, then one key per relation.
+            let mut object = serde_json::Map::new();
+            object.insert("run".into(), run_record(args, model));
+            if let serde_json::Value::Object(relations) = render::json(tables) {
+                object.extend(relations);
+            }
+            print_json(&object.into(), stdout)?
+        }
+        // Refused before the run without --out.
+        Format::Xlsx => {}
+        Format::Csv => {
+            if let Some(table) = tables.first() {
+                render::write_csv(table, &mut *stdout).map_err(io)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What a run was asked for and judged against, so that its output can be
+/// read back and compared: `run` in `infer --format json`.
+fn run_record(args: &InferArgs, model: &silsila::model::Model) -> serde_json::Value {
+    let date = |d: Date| d.is_known().then(|| d.to_string());
+    serde_json::json!({
+        "as_of": date(model.as_of),
+        "recent_days": args.run.recent,
+        "recent_since": date(model.recent_since),
+        "facts": args.facts.facts.display().to_string(),
+        "known_by": args.run.known_by.and_then(date),
+        "without_source": args.run.without_source,
+        "min_reliability": args.run.min_reliability.map(|r| r.letter().to_string()),
+        "silsila": env!("CARGO_PKG_VERSION"),
+    })
+}
+
+/// What `run.json` records beside `infer --out`'s files: the run's
+/// parameters and the relations written, so a snapshot can be read back
+/// (by `diff`) and told from a facts folder.
+fn out_run_record(
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    relations: &[&str],
+) -> serde_json::Value {
+    let known = |d: Date| d.is_known().then(|| d.to_string());
+    serde_json::json!({
+        "silsila": env!("CARGO_PKG_VERSION"),
+        "facts": args.facts.facts.display().to_string(),
+        "as_of": known(model.as_of),
+        "as_of_given": args.run.as_of.map(|d| d.to_string()),
+        "recent_days": args.run.recent,
+        "recent_since": known(model.recent_since),
+        "known_by": args.run.known_by.map(|d| d.to_string()),
+        "without_source": args.run.without_source,
+        "min_reliability": args.run.min_reliability.map(|r| format!("{r:?}")),
+        "relations": relations,
+    })
+}
+
+/// The run's parameters, as the first sheet of a workbook shows them.
+pub(super) fn parameters(
+    facts: &Path,
+    run: &RunArgs,
+    model: &silsila::model::Model,
+) -> Vec<(String, String)> {
+    vec![
+        ("facts".into(), facts.display().to_string()),
+        ("as_of".into(), render::date_or_none(model.as_of)),
+        ("recent_days".into(), run.recent.to_string()),
+        (
+            "recent_since".into(),
+            render::date_or_none(model.recent_since),
+        ),
+        ("silsila".into(), env!("CARGO_PKG_VERSION").into()),
+    ]
+}
+
+/// Writes the conclusions as a workbook at `path`, never over the facts.
+fn write_workbook(
+    path: &Path,
+    args: &InferArgs,
+    model: &silsila::model::Model,
+    tables: &[render::Table],
+) -> Result<()> {
+    if same_file(path, &args.facts.facts) {
+        return Err(Error::Request(format!(
+            "--out {} is the facts workbook; silsila never writes to its inputs",
+            path.display()
+        )));
+    }
+    let parameters = parameters(&args.facts.facts, &args.run, model);
+    render::write_xlsx_file(&parameters, tables, model.as_of, path)
+}
+
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Writes one file per relation into `dir` (`NAME.json` with `--format
+/// json`, `NAME.csv` otherwise), never into the facts folder, and removes
+/// the outputs of earlier runs that this one does not replace, so the
+/// folder holds one consistent set.
+fn write_out(
+    dir: &Path,
+    facts: &Path,
+    format: Format,
+    every: &[&str],
+    tables: impl Iterator<Item = Option<render::Table>>,
+    run: &serde_json::Value,
+) -> Result<()> {
+    let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
+    // The run's record, in the same set as the conclusions.
+    let (path, file) = folder.create(silsila::diff::baseline::RUN_FILE)?;
+    let mut buffered = std::io::BufWriter::new(file);
+    serde_json::to_writer_pretty(&mut buffered, run)
+        .map_err(std::io::Error::other)
+        .and_then(|()| buffered.write_all(b"\n"))
+        .and_then(|()| buffered.into_inner().map_err(|e| e.into_error()))
+        .and_then(|file| file.sync_all())
+        .map_err(|source| Error::Io { path, source })?;
+    let extension = if format == Format::Json {
+        "json"
+    } else {
+        "csv"
+    };
+    let mut written = Vec::new();
+    for table in tables.flatten() {
+        let table = &table;
+        let name = format!("{}.{extension}", table.name);
+        let (path, file) = folder.create(&name)?;
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut buffered = std::io::BufWriter::new(file);
+        if format == Format::Json {
+            let value = render::json(std::slice::from_ref(table));
+            let rows = value.get(&table.name).cloned().unwrap_or_default();
+            serde_json::to_writer_pretty(&mut buffered, &rows)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            buffered.write_all(b"\n").map_err(io)?;
+        } else {
+            render::write_csv(table, &mut buffered).map_err(io)?;
+        }
+        buffered
+            .into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
+        written.push(name);
+    }
+    let stale: Vec<String> = every
+        .iter()
+        .flat_map(|name| [format!("{name}.csv"), format!("{name}.json")])
+        .filter(|name| !written.contains(name))
+        .collect();
+    folder.commit(&stale)
+}
