@@ -10,8 +10,9 @@
 use std::path::Path;
 
 use crate::progress::Progress;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::{fs, thread};
+use std::fs;
+
+use rayon::prelude::*;
 
 use super::delimited;
 use super::raw::{Found, RawTable};
@@ -116,12 +117,16 @@ pub(crate) fn read(path: &Path, progress: &dyn Progress) -> Result<Folder> {
         .map(|m| m.len())
         .sum();
     progress.bytes_total(total);
-    let read = in_parallel(&jobs, |(_, file_path)| {
-        let bytes = read_regular(file_path)?;
-        progress.bytes_read(bytes.len() as u64);
-        let (table, problems) = delimited::read(file_path.display().to_string(), &bytes);
-        Ok(ReadFile { table, problems })
-    });
+    // On every core (rayon); an indexed collect keeps the jobs' order.
+    let read: Vec<_> = jobs
+        .par_iter()
+        .map(|(_, file_path)| {
+            let bytes = read_regular(file_path)?;
+            progress.bytes_read(bytes.len() as u64);
+            let (table, problems) = delimited::read(file_path.display().to_string(), &bytes);
+            Ok(ReadFile { table, problems })
+        })
+        .collect();
     let mut files: Vec<Option<ReadFile>> = FILES.iter().map(|_| None).collect();
     for ((index, file_path), read) in jobs.iter().zip(read) {
         match read {
@@ -182,45 +187,6 @@ fn csv_stem(file_name: &str) -> Option<&str> {
     (extension.eq_ignore_ascii_case(".csv") && !stem.is_empty()).then_some(stem)
 }
 
-/// `work` applied to each item, on as many threads as there are cores and
-/// items, the results in the items' order.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(work).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else {
-                            return done;
-                        };
-                        done.push((index, work(item)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(done) => done,
-                // A panic is a bug in this crate, never the data's fault;
-                // let it go on unwinding as it would without threads.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    done.sort_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,15 +199,5 @@ mod tests {
         assert_eq!(csv_stem("csv"), None);
         assert_eq!(csv_stem("notes.txt"), None);
         assert_eq!(csv_stem("é.csv"), Some("é"));
-    }
-
-    #[test]
-    fn parallel_results_keep_the_items_order() {
-        let items: Vec<u32> = (0..50).collect();
-        assert_eq!(
-            in_parallel(&items, |n| n * 2),
-            (0..50).map(|n| n * 2).collect::<Vec<_>>()
-        );
-        assert_eq!(in_parallel(&[] as &[u32], |n| *n), Vec::<u32>::new());
     }
 }

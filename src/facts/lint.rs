@@ -59,12 +59,8 @@ fn merger_cycles(facts: &Facts, warnings: &mut Vec<Problem>) {
         return;
     };
     let mut edges: HashMap<Symbol, Vec<(Symbol, &Origin)>> = HashMap::new();
-    for row in &table.rows {
-        if let (Some(Value::Name(from)), Some(Value::Name(into))) =
-            (row.values.first(), row.values.get(1))
-        {
-            edges.entry(*from).or_default().push((*into, &row.origin));
-        }
+    for ([from, into], row) in table.names(["from", "into"]) {
+        edges.entry(from).or_default().push((into, &row.origin));
     }
     // Iterative depth-first search; a back edge closes a cycle.
     let mut state: HashMap<Symbol, u8> = HashMap::new(); // 1 on the path, 2 done
@@ -136,14 +132,9 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
     let mut first_kind: HashMap<Symbol, (Symbol, u32)> = HashMap::new();
     if let Some(table) = facts.table("places") {
         let line_word = if table.sheet.is_some() { "row" } else { "line" };
-        for row in &table.rows {
-            let (Some(Value::Name(place)), Some(Value::Name(within)), Some(Value::Name(kind))) =
-                (row.values.first(), row.values.get(1), row.values.get(2))
-            else {
-                continue;
-            };
-            listed.insert(*place);
-            let name = facts.names.resolve(*place);
+        for ([place, within, kind], row) in table.names(["place", "within", "kind"]) {
+            listed.insert(place);
+            let name = facts.names.resolve(place);
             for (column, value, first) in [
                 ("within", within, &mut first_within),
                 ("kind", kind, &mut first_kind),
@@ -151,10 +142,10 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
                 if value.is_empty() {
                     continue;
                 }
-                let (earlier, line) = *first.entry(*place).or_insert((*value, row.origin.line));
-                if earlier != *value {
+                let (earlier, line) = *first.entry(place).or_insert((value, row.origin.line));
+                if earlier != value {
                     let (earlier, value) =
-                        (facts.names.resolve(earlier), facts.names.resolve(*value));
+                        (facts.names.resolve(earlier), facts.names.resolve(value));
                     let message = if column == "kind" {
                         format!(
                             "place {name:?} is a {earlier} on {line_word} {line} but a {value} here; give it one kind"
@@ -176,7 +167,7 @@ fn places(facts: &Facts, places: &str, warnings: &mut Vec<Problem>) {
                     ),
                 ));
             }
-            if within.is_empty() && facts.names.resolve(*kind) != "country" {
+            if within.is_empty() && facts.names.resolve(kind) != "country" {
                 warnings.push(warning(
                     &row.origin,
                     Some("within"),
@@ -221,29 +212,24 @@ fn people_and_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>)
     if let Some(table) = facts.table("entities") {
         // The first line on which each entity is given each of the kinds.
         let mut first: HashMap<(Symbol, &str), u32> = HashMap::new();
-        for row in &table.rows {
-            let (Some(Value::Name(name)), Some(Value::Name(kind))) =
-                (row.values.first(), row.values.get(1))
-            else {
-                continue;
-            };
-            let kind = facts.names.resolve(*kind);
+        for ([name, kind], row) in table.names(["name", "kind"]) {
+            let kind = facts.names.resolve(kind);
             let other = match kind {
                 "person" => "group",
                 "group" => "person",
                 _ => continue,
             };
             if kind == "person" {
-                people.insert(*name);
+                people.insert(name);
             }
-            first.entry((*name, kind)).or_insert(row.origin.line);
-            if let Some(line) = first.get(&(*name, other)) {
+            first.entry((name, kind)).or_insert(row.origin.line);
+            if let Some(line) = first.get(&(name, other)) {
                 warnings.push(warning(
                     &row.origin,
                     Some("kind"),
                     format!(
                         "{:?} is a {other} on line {line} but a {kind} here; give it one kind",
-                        facts.names.resolve(*name)
+                        facts.names.resolve(name)
                     ),
                 ));
             }
@@ -252,19 +238,24 @@ fn people_and_groups(facts: &Facts, entities: &str, warnings: &mut Vec<Problem>)
         people.retain(|name| !first.contains_key(&(*name, "group")));
     }
     let mut reported = HashSet::new();
-    let as_group: [(&str, &[usize]); 2] = [("membership", &[1]), ("mergers", &[0, 1])];
+    let as_group: [(&str, &[&str]); 2] =
+        [("membership", &["group"]), ("mergers", &["from", "into"])];
     for (relation, columns) in as_group {
         let Some(table) = facts.table(relation) else {
             continue;
         };
-        let names: Vec<&str> = table.file.rule_columns().map(|c| c.name).collect();
+        let positions: Vec<(usize, &str)> = columns
+            .iter()
+            .filter_map(|&column| Some((table.position(column)?, column)))
+            .collect();
+        debug_assert_eq!(positions.len(), columns.len(), "{relation} {columns:?}");
         for row in &table.rows {
-            for &c in columns {
+            for &(c, column) in &positions {
                 if let Some(Value::Name(name)) = row.values.get(c) {
                     if people.contains(name) && reported.insert(*name) {
                         warnings.push(warning(
                             &row.origin,
-                            names.get(c).copied(),
+                            Some(column),
                             format!(
                                 "{:?} is a person in {entities} but is used here as a group",
                                 facts.names.resolve(*name)

@@ -126,6 +126,41 @@ pub struct Table {
     pub sheet: Option<Sheet>,
 }
 
+impl Table {
+    /// Where the rule column with this name is in every row's `values`.
+    pub fn position(&self, column: &str) -> Option<usize> {
+        self.file.rule_columns().position(|c| c.name == column)
+    }
+
+    /// Each row with the names in the given rule columns, found by column
+    /// name so that a change to the schema cannot silently shift them (an
+    /// empty cell is the empty name). A row whose cell there is not a name
+    /// is left out. A column
+    /// the file does not have is a bug, which `debug_assert!` catches in
+    /// tests; in a release build no row is given.
+    pub fn names<const N: usize>(
+        &self,
+        columns: [&str; N],
+    ) -> impl Iterator<Item = ([Symbol; N], &Row)> + '_ {
+        let positions = columns.map(|name| self.position(name));
+        debug_assert!(
+            positions.iter().all(Option::is_some),
+            "{} has no rule column among {columns:?}",
+            self.file.name
+        );
+        self.rows.iter().filter_map(move |row| {
+            let mut names = [Symbol::default(); N];
+            for (slot, position) in names.iter_mut().zip(positions) {
+                match row.values.get(position?) {
+                    Some(Value::Name(name)) => *slot = *name,
+                    _ => return None,
+                }
+            }
+            Some((names, row))
+        })
+    }
+}
+
 /// Where a workbook sheet's columns are, so that a problem found after
 /// loading (a cross-file warning) names a cell as one found while loading
 /// does.

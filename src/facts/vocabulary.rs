@@ -25,10 +25,7 @@ pub fn lint(facts: &Facts, title: &dyn Fn(&str) -> String, out: &mut Vec<Problem
     // mean" follows the file, never a hash order).
     let mut known: FxHashMap<String, Vec<String>> = FxHashMap::default();
     let mut meanings: FxHashMap<(String, String), (String, &Origin)> = FxHashMap::default();
-    for row in &vocabulary.rows {
-        let [Value::Name(field), Value::Name(word), Value::Name(meaning)] = row.values[..] else {
-            continue;
-        };
+    for ([field, word, meaning], row) in vocabulary.names(["field", "word", "meaning"]) {
         let (field, word, meaning) = (text(field), text(word), text(meaning));
         let Some((_, allowed)) = VOCABULARY_FIELDS.iter().find(|(f, _)| *f == field) else {
             let fields = VOCABULARY_FIELDS.iter().map(|(f, _)| *f);
