@@ -247,7 +247,7 @@ fn load_facts(
     run: Option<&RunArgs>,
     progress: &dyn silsila::progress::Progress,
 ) -> std::result::Result<facts::Facts, Failure> {
-    let loaded = facts::load_with(path, progress)?;
+    let loaded = facts::load_with(path, &rules::rules()?.constants, progress)?;
     match run {
         Some(run) => run.restrict(loaded),
         None => Ok(loaded),
@@ -515,7 +515,11 @@ fn generate(args: GenerateArgs) -> std::result::Result<(), Failure> {
 fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let (facts, mut problems) = {
         let progress = args.facts.progress();
-        facts::check_with(&args.facts.facts, progress.as_ref())?
+        facts::check_with(
+            &args.facts.facts,
+            &rules::rules()?.constants,
+            progress.as_ref(),
+        )?
     };
     // Facts without errors are evaluated once more, for the pairs of names
     // the rules find possibly the same: possible aliases to confirm.

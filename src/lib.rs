@@ -32,3 +32,15 @@ pub mod schema;
 mod suggest;
 
 pub use error::{Error, Problem, Result, Severity};
+
+/// Loads the facts folder or workbook at `path` for the compiled-in rules:
+/// [`facts::load`] with the rules' words.
+pub fn load(path: &std::path::Path) -> Result<facts::Facts> {
+    facts::load(path, &rules::rules()?.constants)
+}
+
+/// Every problem in the facts at `path`, and the facts when there is no
+/// error: [`facts::check`] with the compiled-in rules' words.
+pub fn check(path: &std::path::Path) -> Result<(Option<facts::Facts>, Vec<Problem>)> {
+    facts::check(path, &rules::rules()?.constants)
+}

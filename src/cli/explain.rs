@@ -15,9 +15,11 @@ pub(super) fn explain(
 ) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = args
-        .run
-        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
+    let facts = args.run.restrict(facts::load_with(
+        &args.facts.facts,
+        &rules::rules()?.constants,
+        progress.as_ref(),
+    )?)?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding proofs");

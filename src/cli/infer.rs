@@ -27,9 +27,11 @@ pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Res
     }
     let mut clock = Clock::new();
     let progress = args.facts.progress();
-    let facts = args
-        .run
-        .restrict(facts::load_with(&args.facts.facts, progress.as_ref())?)?;
+    let facts = args.run.restrict(facts::load_with(
+        &args.facts.facts,
+        &rules::rules()?.constants,
+        progress.as_ref(),
+    )?)?;
     clock.lap("load");
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;

@@ -245,14 +245,20 @@ pub(crate) fn file_title(file: &FactFile, sheets: bool) -> String {
 
 /// Loads the facts folder, or the workbook, at `path`: every problem in
 /// every file (or sheet) is collected, and any error fails the load with
-/// all of them.
-pub fn load(path: &Path) -> Result<Facts> {
-    load_with(path, &crate::progress::Silent)
+/// all of them. `words` are words that must have a symbol even where no
+/// fact uses them: the rules' constants (such as "shared_member"), which
+/// conclusions print, so that every symbol sorts alphabetically.
+pub fn load(path: &Path, words: &[String]) -> Result<Facts> {
+    load_with(path, words, &crate::progress::Silent)
 }
 
 /// [`load`], telling `progress` how far it has got.
-pub fn load_with(path: &Path, progress: &dyn crate::progress::Progress) -> Result<Facts> {
-    let (facts, problems) = check_with(path, progress)?;
+pub fn load_with(
+    path: &Path,
+    words: &[String],
+    progress: &dyn crate::progress::Progress,
+) -> Result<Facts> {
+    let (facts, problems) = check_with(path, words, progress)?;
     // Refused facts carry their warnings too, so they are printed as well.
     facts.ok_or(crate::Error::Facts(problems))
 }
@@ -260,14 +266,15 @@ pub fn load_with(path: &Path, progress: &dyn crate::progress::Progress) -> Resul
 /// Loads the facts folder, or the workbook, at `path` and returns every
 /// problem found, errors and warnings, in file and line order; the facts
 /// too when there is no error. Only a folder or workbook that cannot be
-/// read at all is an `Err`.
-pub fn check(path: &Path) -> Result<(Option<Facts>, Vec<Problem>)> {
-    check_with(path, &crate::progress::Silent)
+/// read at all is an `Err`. `words` as for [`load`].
+pub fn check(path: &Path, words: &[String]) -> Result<(Option<Facts>, Vec<Problem>)> {
+    check_with(path, words, &crate::progress::Silent)
 }
 
 /// [`check`], telling `progress` how far it has got.
 pub fn check_with(
     path: &Path,
+    words: &[String],
     progress: &dyn crate::progress::Progress,
 ) -> Result<(Option<Facts>, Vec<Problem>)> {
     let workbook = workbook::is_workbook(path);
@@ -290,10 +297,7 @@ pub fn check_with(
             workbook::EXTENSIONS
         )));
     }
-    // The rules' words (such as "shared_member") get symbols too, so that
-    // conclusions can print them and every symbol sorts alphabetically.
-    let vocabulary = &crate::rules::rules()?.constants;
-    let report = load::report(path, vocabulary, progress)?;
+    let report = load::report(path, words, progress)?;
     let mut problems = report.problems;
     let ranks = report.file_ranks;
     let facts = report.facts.map(|mut facts| {

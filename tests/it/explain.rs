@@ -306,7 +306,7 @@ fn explain_and_infer_read_one_recorded_derivation() {
     use silsila::explain::Explainer;
 
     for (name, folder, _) in crate::support::fact_folders() {
-        let facts = silsila::facts::load(&folder).unwrap();
+        let facts = silsila::load(&folder).unwrap();
         let rules = silsila::rules::rules().unwrap();
         let model = silsila::eval::run(&facts, &Default::default()).unwrap();
         let explainer = Explainer::new(&facts, rules, &model);

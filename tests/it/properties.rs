@@ -16,7 +16,7 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 
 use silsila::dl::syntax::DeclKind;
-use silsila::{conclusion, eval, facts, render, rules, schema, Severity};
+use silsila::{conclusion, eval, render, rules, schema, Severity};
 
 use crate::support::{csv_files, fact_folders, proptest_config, Scratch};
 
@@ -242,7 +242,7 @@ fn check_folder(name: &str, files: &[(String, Vec<u8>)]) -> Result<bool, TestCas
         scratch.write(file, bytes);
     }
     let started = Instant::now();
-    let checked = facts::check(Path::new(scratch.path()));
+    let checked = silsila::check(Path::new(scratch.path()));
     let elapsed = started.elapsed();
     prop_assert!(elapsed < TIME_LIMIT, "checking took {elapsed:?}");
     let (loaded, problems) = match checked {

@@ -128,12 +128,12 @@ fn a_workbook_gives_the_facts_and_conclusions_of_its_csv_files() {
         write_ods(&from_folder(&folder, str::to_string), &ods);
 
         let options = options(&folder);
-        let csv = facts::load(&folder).unwrap();
+        let csv = silsila::load(&folder).unwrap();
         let expected = conclusions(&csv, &options);
         assert!(expected.iter().any(|t| !t.rows.is_empty()), "{name}");
         for book in [xlsx, ods] {
             let what = format!("{name} as {}", book.display());
-            let loaded = facts::load(&book).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let loaded = silsila::load(&book).unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_same_facts(&csv, &loaded, &what);
             assert_eq!(conclusions(&loaded, &options), expected, "{what}");
         }
@@ -472,7 +472,7 @@ fn garbled_workbooks_never_panic() {
         let path = scratch.0.join(format!("damaged-{round}.xlsx"));
         std::fs::write(&path, &damaged).unwrap();
         // Loading may succeed or fail, but it must return.
-        let _ = facts::check(&path);
+        let _ = silsila::check(&path);
     }
 }
 
