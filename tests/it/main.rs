@@ -10,6 +10,7 @@
 // Tests may unwrap: a panic there is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod architecture;
 mod cases;
 mod check;
 mod conclusions_xlsx;
