@@ -157,7 +157,10 @@ pub(super) fn column_count(count: usize) -> String {
 /// Parses and checks rules files given as (display path, text) pairs.
 pub fn compile(files: &[(&str, &str)]) -> Result<Checked, Vec<RuleError>> {
     let (program, mut errors) = super::parser::parse(files);
-    match check(program) {
+    // Rules that did not parse are missing from the program, so what only
+    // the whole program can show ("no rule derives d") would be noise.
+    let whole = errors.is_empty();
+    match check_program(program, whole) {
         Ok(checked) if errors.is_empty() => Ok(checked),
         Ok(_) => Err(errors),
         Err(more) => {
@@ -171,6 +174,12 @@ pub fn compile(files: &[(&str, &str)]) -> Result<Checked, Vec<RuleError>> {
 
 /// Checks a parsed program.
 pub fn check(program: Program) -> Result<Checked, Vec<RuleError>> {
+    check_program(program, true)
+}
+
+/// Checks a parsed program; whether every relation is derived and read
+/// only when it is `whole`.
+fn check_program(program: Program, whole: bool) -> Result<Checked, Vec<RuleError>> {
     let mut errors = Vec::new();
     let relations = check_decls(&program, &mut errors);
     let index: HashMap<&str, usize> = relations
@@ -194,7 +203,11 @@ pub fn check(program: Program) -> Result<Checked, Vec<RuleError>> {
         }
     }
     if errors.is_empty() {
-        check_derived(&relations, &rules, &mut errors);
+        if whole {
+            check_derived(&relations, &rules, &mut errors);
+        }
+        // A cycle through a negation among the rules that parsed is one in
+        // the whole program too.
         super::strata::check_strata(&program, &relations, &rules, &mut errors);
     }
     if errors.is_empty() {

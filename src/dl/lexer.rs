@@ -102,15 +102,18 @@ pub(super) fn lex(text: &str) -> (Vec<Lexeme>, Vec<(u32, String)>) {
             '"' => {
                 let mut text = String::new();
                 let mut closed = false;
-                for next in chars.by_ref() {
-                    match next {
-                        '"' => {
-                            closed = true;
-                            break;
-                        }
-                        '\n' => break,
-                        _ => text.push(next),
+                // The line's end stays for the loop above to count, so the
+                // lines after an unterminated string keep their numbers.
+                while let Some(&next) = chars.peek() {
+                    if next == '\n' {
+                        break;
                     }
+                    chars.next();
+                    if next == '"' {
+                        closed = true;
+                        break;
+                    }
+                    text.push(next);
                 }
                 if closed {
                     Token::Str(text)

@@ -95,13 +95,26 @@ impl<'a> Parser<'a> {
 
     /// Skips past the end of the current statement, so that one mistake
     /// gives one error.
+    /// It also stops before a line that a `%` comment directly precedes,
+    /// since every rule is named by one: a rule whose end is lost (to an
+    /// unterminated string, say) does not swallow the rules after it.
     fn recover(&mut self) {
         while let Some(token) = self.next() {
             if token == Token::Dot {
                 return;
             }
-            if let Some(Token::Directive(_)) = self.peek() {
-                return;
+            match (
+                self.lexemes.get(self.position - 1),
+                self.lexemes.get(self.position),
+            ) {
+                (_, Some(next)) if matches!(next.token, Token::Directive(_)) => return,
+                (Some(last), Some(next))
+                    if next.line > last.line
+                        && self.comments.iter().any(|(line, _)| *line + 1 == next.line) =>
+                {
+                    return
+                }
+                _ => {}
             }
         }
     }
