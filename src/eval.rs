@@ -225,3 +225,69 @@ pub fn rows_in_run<'t>(
 fn begins_after(start: Date, as_of: Date) -> bool {
     start.is_known() && as_of.is_known() && start.first_day() > as_of.last_day()
 }
+
+/// The programs of `tests/ui/pass/`, which the build script generated and
+/// rustc compiled here, each in its own module: a rule file the checker
+/// accepts must compile, and run.
+#[cfg(test)]
+mod ui_pass {
+    use super::*;
+
+    include!(concat!(env!("OUT_DIR"), "/ui_pass.rs"));
+
+    fn day(text: &str) -> Value {
+        Value::Date(Date::parse(text).unwrap())
+    }
+
+    /// The rows of one derived relation, as symbols' numbers.
+    fn rows(relation: &Relation) -> Vec<Vec<u32>> {
+        (0..relation.len())
+            .map(|i| {
+                relation
+                    .values(i)
+                    .iter()
+                    .filter_map(|v| match v {
+                        Value::Name(s) => Some(s.0),
+                        Value::Date(_) => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_lineage_program_compiles_and_derives() {
+        let (a, b, c) = (Symbol(1), Symbol(2), Symbol(3));
+        let (rebrand, merger) = (Symbol(10), Symbol(11));
+        let tuple = |values: Vec<Value>| Tuple {
+            values: values.into_boxed_slice(),
+            grade: Grade::CERTAIN,
+        };
+        let mergers = vec![
+            tuple(vec![
+                Value::Name(a),
+                Value::Name(b),
+                Value::Name(rebrand),
+                day("2020-03"),
+            ]),
+            tuple(vec![
+                Value::Name(b),
+                Value::Name(c),
+                Value::Name(merger),
+                day("2023"),
+            ]),
+        ];
+        let run = vec![tuple(vec![day("2024-01-01"), day("2019-01-01")])];
+        let inputs = vec![mergers, run, vec![], vec![], vec![], vec![]];
+        let (derived, instances) = lineage::run(&[rebrand], &inputs);
+        // Declaration order: mergers, run, descends_from, superseded,
+        // last_of_line, renamed_before.
+        assert_eq!(rows(&derived[2]), [[2, 1], [3, 1], [3, 2]]);
+        assert_eq!(rows(&derived[3]), [[1], [2]]);
+        assert_eq!(rows(&derived[4]), [[3]]);
+        assert_eq!(rows(&derived[5]), [[2, 1]]);
+        // One instance relation per rule, each holding what it fired.
+        assert_eq!(instances.len(), 5);
+        assert!(instances.iter().all(|fired| !fired.is_empty()));
+    }
+}

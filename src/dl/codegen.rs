@@ -1,7 +1,8 @@
 //! Turns a checked program into one `crepe!` program plus the glue that
 //! feeds it facts and reads back every derived relation.
 //!
-//! Used only by the build script. Every relation gains a last column, its
+//! Run by the build script (and by a unit test that pins its output for
+//! one small program). Every relation gains a last column, its
 //! [`Grade`](crate::facts::Grade): a rule's conclusion takes the weakest grade
 //! of its positive premises, at most what its hedged tests leave (a possible
 //! overlap of dates: `doubtful`), and one step less for a relation declared
@@ -414,4 +415,22 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         );
     }
     out.push_str("    (derived, fired)\n}\n");
+}
+
+#[cfg(test)]
+mod tests {
+    /// The crepe program generated for one small rule file, pinned, so that
+    /// a change to the code generator shows as a reviewable diff; the same
+    /// file is compiled and run by `eval`'s tests.
+    #[test]
+    fn generates_the_small_program_as_pinned() {
+        let text = include_str!("../../tests/ui/pass/lineage.dl");
+        let checked = crate::dl::check::compile(&[("tests/ui/pass/lineage.dl", text)]).unwrap();
+        insta::with_settings!({
+            input_file => concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/pass/lineage.dl"),
+            prepend_module_to_snapshot => false,
+        }, {
+            insta::assert_snapshot!("generated_lineage", super::generate(&checked));
+        });
+    }
 }

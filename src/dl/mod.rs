@@ -8,6 +8,7 @@
 
 pub mod builtins;
 pub mod check;
+pub mod codegen;
 pub mod instance;
 mod lexer;
 pub mod parser;

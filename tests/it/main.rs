@@ -31,6 +31,7 @@ mod sources;
 mod spellings;
 mod stix;
 mod support;
+mod ui;
 mod unreadable;
 mod variants;
 mod workbook;
