@@ -2,6 +2,7 @@
 //! shared by the compiled rules and by explanations, which re-check a
 //! rule's conditions when they rebuild a proof.
 
+use crate::dl::builtins::BUILTINS;
 use crate::facts::{Confidence, Date, Value};
 
 /// What a hedged test found: `None` when it fails, otherwise the most
@@ -131,64 +132,107 @@ pub enum Outcome {
     Value(Value),
 }
 
-/// Calls a built-in by name, for explanations. `None` when the name is not a
-/// built-in or the arguments do not fit it (which the checker rules out).
-pub fn call(name: &str, args: &[Value]) -> Option<Outcome> {
-    let date = |i: usize| match args.get(i) {
+/// One built-in's implementation over argument values, which the checker
+/// has typed to its parameters; `None` only where they do not fit.
+type Call = fn(&[Value]) -> Option<Outcome>;
+
+/// The date at position `i` of the arguments.
+fn date(args: &[Value], i: usize) -> Option<Date> {
+    match args.get(i) {
         Some(Value::Date(d)) => Some(*d),
         _ => None,
-    };
-    let value = |d: Date| Some(Outcome::Value(Value::Date(d)));
-    match name {
-        "overlaps" => Some(Outcome::Hedged(overlaps(
-            date(0)?,
-            date(1)?,
-            date(2)?,
-            date(3)?,
-        ))),
-        "covers" => Some(Outcome::Holds(covers(
-            date(0)?,
-            date(1)?,
-            date(2)?,
-            date(3)?,
-        ))),
-        "later_start" => value(later_start(date(0)?, date(1)?)),
-        "earlier_end" => value(earlier_end(date(0)?, date(1)?)),
-        "ends_since" => Some(Outcome::Holds(ends_since(date(0)?, date(1)?))),
-        "end_or_start" => value(end_or_start(date(0)?, date(1)?)),
-        "last_seen" => value(last_seen(date(0)?, date(1)?, date(2)?, date(3)?)),
-        "known" => Some(Outcome::Holds(known(date(0)?))),
-        _ => None,
     }
+}
+
+/// Every built-in's implementation, in the order of [`BUILTINS`] and
+/// looked up by the same index. The array is as long as that table, so a
+/// built-in declared without an implementation does not compile; a test
+/// checks that each entry is the one its name says.
+const CALLS: [(&str, Call); BUILTINS.len()] = [
+    ("overlaps", |a| {
+        Some(Outcome::Hedged(overlaps(
+            date(a, 0)?,
+            date(a, 1)?,
+            date(a, 2)?,
+            date(a, 3)?,
+        )))
+    }),
+    ("covers", |a| {
+        Some(Outcome::Holds(covers(
+            date(a, 0)?,
+            date(a, 1)?,
+            date(a, 2)?,
+            date(a, 3)?,
+        )))
+    }),
+    ("later_start", |a| {
+        Some(Outcome::Value(Value::Date(later_start(
+            date(a, 0)?,
+            date(a, 1)?,
+        ))))
+    }),
+    ("earlier_end", |a| {
+        Some(Outcome::Value(Value::Date(earlier_end(
+            date(a, 0)?,
+            date(a, 1)?,
+        ))))
+    }),
+    ("ends_since", |a| {
+        Some(Outcome::Holds(ends_since(date(a, 0)?, date(a, 1)?)))
+    }),
+    ("end_or_start", |a| {
+        Some(Outcome::Value(Value::Date(end_or_start(
+            date(a, 0)?,
+            date(a, 1)?,
+        ))))
+    }),
+    ("last_seen", |a| {
+        Some(Outcome::Value(Value::Date(last_seen(
+            date(a, 0)?,
+            date(a, 1)?,
+            date(a, 2)?,
+            date(a, 3)?,
+        ))))
+    }),
+    ("known", |a| Some(Outcome::Holds(known(date(a, 0)?)))),
+];
+
+/// Calls the built-in at `index` of [`BUILTINS`], for explanations. `None`
+/// when there is none or the arguments do not fit it (which the checker
+/// rules out).
+pub fn call(index: usize, args: &[Value]) -> Option<Outcome> {
+    CALLS.get(index).and_then(|(_, call)| call(args))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dl::builtins::BUILTINS;
+    use crate::dl::builtins::Returns;
+    use crate::dl::types::Type;
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
     }
 
     #[test]
-    fn every_declared_builtin_can_be_called() {
-        for builtin in BUILTINS {
+    fn every_declared_builtin_is_implemented_at_its_index() {
+        for (index, builtin) in BUILTINS.iter().enumerate() {
+            assert_eq!(CALLS[index].0, builtin.name, "implementation {index}");
             let args: Vec<Value> = builtin
                 .params
                 .iter()
                 .map(|_| Value::Date(d("2020")))
                 .collect();
-            let outcome = call(builtin.name, &args);
-            match outcome {
-                Some(Outcome::Holds(_)) => assert_eq!(builtin.returns, "bool", "{}", builtin.name),
-                Some(Outcome::Hedged(_)) => {
-                    assert_eq!(builtin.returns, "hedge", "{}", builtin.name)
+            match (call(index, &args), builtin.returns) {
+                (Some(Outcome::Holds(_)), Returns::Test)
+                | (Some(Outcome::Hedged(_)), Returns::Hedge)
+                | (Some(Outcome::Value(Value::Date(_))), Returns::Value(Type::Date)) => {}
+                (outcome, returns) => {
+                    panic!("{}: declared {returns:?}, gave {outcome:?}", builtin.name)
                 }
-                Some(Outcome::Value(_)) => assert_eq!(builtin.returns, "date", "{}", builtin.name),
-                None => panic!("built-in {} has no implementation", builtin.name),
             }
         }
+        assert_eq!(call(BUILTINS.len(), &[]), None);
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::rc::Rc;
 
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
+use crate::dl::types::Type;
 use crate::error::{Error, Result};
 use crate::explain::{provenance_of_rows, Explainer, Proof, RowRef};
 use crate::facts::{Date, Facts, Reliability, Symbol, Value};
@@ -207,8 +208,8 @@ pub fn explain(
 fn is_pair(rules: &Checked, index: usize) -> bool {
     let columns = &rules.relations[index].columns;
     columns.len() >= 2
-        && columns[0] == ("a".to_string(), "entity".to_string())
-        && columns[1] == ("b".to_string(), "entity".to_string())
+        && columns[0] == ("a".to_string(), Type::Entity)
+        && columns[1] == ("b".to_string(), Type::Entity)
 }
 
 /// Why no conclusion of `relation` with these leading values holds: what
@@ -342,7 +343,7 @@ fn asked(
     }
     let mut wanted = Vec::new();
     for (text, (column, ty)) in values.iter().zip(&declared.columns) {
-        let value = if ty == "date" {
+        let value = if *ty == Type::Date {
             Date::parse(text)
                 .map(Value::Date)
                 .map_err(|e| Error::Request(format!("{column}: {text:?} {e}")))?

@@ -45,8 +45,8 @@ pub enum Condition {
     },
     /// A built-in test held for these arguments.
     Test {
-        /// The built-in's name.
-        builtin: &'static str,
+        /// The built-in's index in [`crate::dl::builtins::BUILTINS`].
+        builtin: usize,
         /// Its arguments.
         args: Vec<Value>,
         /// For a hedged test that held only in part (dates that possibly
@@ -362,16 +362,15 @@ impl Search<'_, '_> {
                         values: values(slots),
                     }),
                     Step::Test { builtin, .. } => {
-                        let name = crate::dl::builtins::BUILTINS[*builtin].name;
                         let args: Vec<Value> = values(slots).into_iter().flatten().collect();
-                        let cap = match builtin::call(name, &args) {
+                        let cap = match builtin::call(*builtin, &args) {
                             Some(Outcome::Hedged(Some(cap))) if cap < Confidence::Confirmed => {
                                 Some(cap)
                             }
                             _ => None,
                         };
                         Some(Condition::Test {
-                            builtin: name,
+                            builtin: *builtin,
                             args,
                             cap,
                         })

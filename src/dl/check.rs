@@ -8,15 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::syntax::{CmpOp, DeclKind, Loc, Program, RuleError, Term};
+use super::types::Type;
 
 mod decls;
 mod rule;
 
 use decls::{check_decls, check_derived};
 use rule::check_rule;
-
-/// The types a column or variable can have.
-pub const TYPES: &[&str] = &["entity", "place", "event", "word", "date"];
 
 /// A relation after checking.
 #[derive(Clone, Debug)]
@@ -26,7 +24,7 @@ pub struct Relation {
     /// Input, internal or output.
     pub kind: DeclKind,
     /// Column names and types.
-    pub columns: Vec<(String, String)>,
+    pub columns: Vec<(String, Type)>,
     /// Indices of the key columns: all of them unless the declaration names
     /// a key.
     pub key: Vec<usize>,
@@ -115,7 +113,7 @@ pub struct RuleInfo {
     /// The body as steps, in the written order.
     pub steps: Vec<Step>,
     /// The type of every variable.
-    pub types: BTreeMap<String, String>,
+    pub types: BTreeMap<String, Type>,
     /// The relations it reads, positively or negated, without repeats, in
     /// body order.
     pub reads: Vec<usize>,

@@ -15,15 +15,7 @@ use std::fmt::Write;
 use crate::dl::check::{Checked, Step};
 use crate::dl::instance::{self, Layout, Slot};
 use crate::dl::syntax::{CmpOp, DeclKind};
-
-/// The Rust type of a rule type.
-fn rust_type(ty: &str) -> &'static str {
-    if ty == "date" {
-        "Date"
-    } else {
-        "Symbol"
-    }
-}
+use crate::dl::types::Type;
 
 /// The struct name crepe uses for a relation.
 pub fn struct_name(relation: &str) -> String {
@@ -270,7 +262,7 @@ pub fn generate(checked: &Checked) -> String {
         let mut fields: Vec<String> = relation
             .columns
             .iter()
-            .map(|(_, ty)| format!("pub {}", rust_type(ty)))
+            .map(|(_, ty)| format!("pub {}", ty.rust()))
             .collect();
         fields.push("pub Grade".into());
         let _ = writeln!(
@@ -285,7 +277,7 @@ pub fn generate(checked: &Checked) -> String {
         let mut fields: Vec<String> = layout
             .captures
             .iter()
-            .map(|(_, ty)| format!("pub {}", rust_type(ty)))
+            .map(|(_, ty)| format!("pub {}", ty.rust()))
             .collect();
         fields.extend(layout.premises.iter().map(|_| "pub Grade".to_string()));
         fields.push("pub Grade".into());
@@ -332,7 +324,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .iter()
             .enumerate()
             .map(|(c, (_, ty))| {
-                if ty == "date" {
+                if *ty == Type::Date {
                     format!("date(t, {c})")
                 } else {
                     format!("symbol(t, {c})")
@@ -358,8 +350,8 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         "    let mut derived: Vec<Relation> = vec![Relation::default(); {}];",
         checked.relations.len()
     );
-    let value = |name: &str, ty: &str| {
-        if ty == "date" {
+    let value = |name: &str, ty: Type| {
+        if ty == Type::Date {
             format!("Value::Date({name})")
         } else {
             format!("Value::Name({name})")
@@ -374,7 +366,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .columns
             .iter()
             .enumerate()
-            .map(|(c, (_, ty))| value(&format!("x{c}"), ty))
+            .map(|(c, (_, ty))| value(&format!("x{c}"), *ty))
             .collect();
         let _ = writeln!(
             out,
@@ -401,7 +393,7 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .captures
             .iter()
             .enumerate()
-            .map(|(c, (_, ty))| value(&format!("x{c}"), ty))
+            .map(|(c, (_, ty))| value(&format!("x{c}"), *ty))
             .collect();
         let mut fields = vars.clone();
         fields.extend(grades.iter().cloned());

@@ -11,6 +11,7 @@
 
 use super::check::{Checked, Step};
 use super::syntax::Term;
+use super::types::Type;
 
 /// Where one term of a rule takes its value from in a recorded instance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +30,7 @@ pub struct Layout {
     /// The captured values, in order of binding: each variable once (named
     /// as in the rule), and each `_` of a positive atom (named `_N`), since
     /// it too fixes a value of the premise. Each with its type.
-    pub captures: Vec<(String, String)>,
+    pub captures: Vec<(String, Type)>,
     /// The head's terms.
     pub head: Vec<Slot>,
     /// For each step of the body, its terms: an atom's terms, a built-in's
@@ -44,26 +45,29 @@ pub struct Layout {
 /// The layout of the instances of rule `rule` of the checked program.
 pub fn layout(checked: &Checked, rule: usize) -> Layout {
     let info = &checked.rules[rule];
-    let mut captures: Vec<(String, String)> = Vec::new();
-    let var_type = |name: &str| info.types.get(name).cloned().unwrap_or_default();
+    let mut captures: Vec<(String, Type)> = Vec::new();
+    // Every variable of a checked rule has a type.
+    let var_type = |name: &str| info.types.get(name).copied().unwrap_or(Type::Unknown);
     let mut wildcards = 0;
-    let mut capture =
-        |captures: &mut Vec<(String, String)>, term: &Term, ty: &str, positive: bool| match term {
-            Term::Var(name) => match captures.iter().position(|(n, _)| n == name) {
-                Some(i) => Slot::Capture(i),
-                None => {
-                    captures.push((name.clone(), var_type(name)));
-                    Slot::Capture(captures.len() - 1)
-                }
-            },
-            Term::Wildcard if positive => {
-                captures.push((format!("_{wildcards}"), ty.to_string()));
-                wildcards += 1;
+    let mut capture = |captures: &mut Vec<(String, Type)>,
+                       term: &Term,
+                       ty: Option<Type>,
+                       positive: bool| match term {
+        Term::Var(name) => match captures.iter().position(|(n, _)| n == name) {
+            Some(i) => Slot::Capture(i),
+            None => {
+                captures.push((name.clone(), var_type(name)));
                 Slot::Capture(captures.len() - 1)
             }
-            Term::Wildcard => Slot::Any,
-            Term::Str(text) => checked.constant(text).map_or(Slot::Any, Slot::Constant),
-        };
+        },
+        Term::Wildcard if positive => {
+            captures.push((format!("_{wildcards}"), ty.unwrap_or(Type::Unknown)));
+            wildcards += 1;
+            Slot::Capture(captures.len() - 1)
+        }
+        Term::Wildcard => Slot::Any,
+        Term::Str(text) => checked.constant(text).map_or(Slot::Any, Slot::Constant),
+    };
     let mut steps = Vec::new();
     let mut premises = Vec::new();
     for (index, step) in info.steps.iter().enumerate() {
@@ -77,29 +81,29 @@ pub fn layout(checked: &Checked, rule: usize) -> Layout {
                 terms
                     .iter()
                     .zip(columns)
-                    .map(|(term, (_, ty))| capture(&mut captures, term, ty, positive))
+                    .map(|(term, (_, ty))| capture(&mut captures, term, Some(*ty), positive))
                     .collect()
             }
             Step::Test { args, .. } => args
                 .iter()
-                .map(|t| capture(&mut captures, t, "", false))
+                .map(|t| capture(&mut captures, t, None, false))
                 .collect(),
             Step::Bind { var, args, .. } => {
                 let mut slots: Vec<Slot> = args
                     .iter()
-                    .map(|t| capture(&mut captures, t, "", false))
+                    .map(|t| capture(&mut captures, t, None, false))
                     .collect();
-                slots.push(capture(&mut captures, &Term::Var(var.clone()), "", false));
+                slots.push(capture(&mut captures, &Term::Var(var.clone()), None, false));
                 slots
             }
             Step::Let { var, value } => {
-                let value = capture(&mut captures, value, "", false);
-                let var = capture(&mut captures, &Term::Var(var.clone()), "", false);
+                let value = capture(&mut captures, value, None, false);
+                let var = capture(&mut captures, &Term::Var(var.clone()), None, false);
                 vec![value, var]
             }
             Step::Compare { left, right, .. } => vec![
-                capture(&mut captures, left, "", false),
-                capture(&mut captures, right, "", false),
+                capture(&mut captures, left, None, false),
+                capture(&mut captures, right, None, false),
             ],
         };
         steps.push(slots);
@@ -108,7 +112,7 @@ pub fn layout(checked: &Checked, rule: usize) -> Layout {
         .head
         .terms
         .iter()
-        .map(|t| capture(&mut captures, t, "", false))
+        .map(|t| capture(&mut captures, t, None, false))
         .collect();
     Layout {
         captures,

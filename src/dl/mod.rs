@@ -14,3 +14,4 @@ mod lexer;
 pub mod parser;
 mod strata;
 pub mod syntax;
+pub mod types;

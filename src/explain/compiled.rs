@@ -32,12 +32,13 @@ pub(super) enum Op {
         terms: Box<[Slot]>,
     },
     Test {
-        builtin: &'static str,
+        /// The built-in's index in `dl::builtins::BUILTINS`.
+        builtin: usize,
         args: Box<[Slot]>,
     },
     Bind {
         var: usize,
-        builtin: &'static str,
+        builtin: usize,
         args: Box<[Slot]>,
     },
     Let {
@@ -115,7 +116,6 @@ impl<'r> Numbering<'r> {
 }
 
 pub(super) fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
-    let name = |builtin: usize| crate::dl::builtins::BUILTINS[builtin].name;
     rules
         .program
         .rules
@@ -142,14 +142,14 @@ pub(super) fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
                         terms: n.slots(terms),
                     },
                     Step::Test { builtin, args } => Op::Test {
-                        builtin: name(*builtin),
+                        builtin: *builtin,
                         args: n.slots(args),
                     },
                     Step::Bind { var, builtin, args } => {
                         let args = n.slots(args);
                         Op::Bind {
                             var: n.var(var),
-                            builtin: name(*builtin),
+                            builtin: *builtin,
                             args,
                         }
                     }

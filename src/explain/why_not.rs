@@ -7,6 +7,7 @@ use std::rc::Rc;
 use super::compiled::{bind_terms, unbind, value, Op, Slot};
 use super::{Proof, Search};
 use crate::builtin::{self, Outcome};
+use crate::dl::builtins;
 use crate::dl::syntax::CmpOp;
 use crate::facts::Value;
 use crate::model::Relation;
@@ -244,7 +245,7 @@ impl Search<'_, '_> {
             Op::Test { builtin, args } => {
                 let args: Option<Vec<Value>> =
                     args.iter().map(|s| value(*s, &r.bindings)).collect();
-                let outcome = args.as_ref().and_then(|a| builtin::call(builtin, a));
+                let outcome = args.as_ref().and_then(|a| builtin::call(*builtin, a));
                 if matches!(
                     outcome,
                     Some(Outcome::Holds(true)) | Some(Outcome::Hedged(Some(_)))
@@ -256,14 +257,15 @@ impl Search<'_, '_> {
                         .iter()
                         .map(|v| self.show(*v))
                         .collect();
-                    let condition = format!("{builtin}({}) does not hold", args.join(", "));
+                    let name = builtins::at(*builtin).map_or("", |b| b.name);
+                    let condition = format!("{name}({}) does not hold", args.join(", "));
                     Self::fail_at(r, index, Refusal::Fails { condition });
                 }
             }
             Op::Bind { var, builtin, args } => {
                 let args: Option<Vec<Value>> =
                     args.iter().map(|s| value(*s, &r.bindings)).collect();
-                if let Some(Outcome::Value(v)) = args.and_then(|a| builtin::call(builtin, &a)) {
+                if let Some(Outcome::Value(v)) = args.and_then(|a| builtin::call(*builtin, &a)) {
                     self.refuse_bound(r, index, *var, v);
                 }
             }

@@ -98,29 +98,33 @@ fn condition_text(context: &Context, condition: &Condition) -> String {
             cap: Some(cap),
         } => {
             let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
-            match args.as_slice() {
-                [s1, e1, s2, e2] if *builtin == "overlaps" => format!(
-                    "the periods {s1} to {e1} and {s2} to {e2} only possibly overlap \
-                     (their dates are partial, open or unknown), so this is at most {cap}"
-                ),
-                _ => format!("{builtin}({}), so this is at most {cap}", args.join(", ")),
-            }
+            let (name, says) =
+                crate::dl::builtins::at(*builtin).map_or(("", ""), |b| (b.name, b.hedged_says));
+            format!(
+                "{}, so this is at most {cap}",
+                builtin_text(name, says, &args)
+            )
         }
         Condition::Test { builtin, args, .. } => {
             let args: Vec<String> = args.iter().map(|v| value_text(context.facts, *v)).collect();
-            let says = crate::dl::builtins::builtin(builtin)
-                .map(|(_, b)| b.says)
-                .unwrap_or_default();
-            if says.is_empty() {
-                return format!("{builtin}({})", args.join(", "));
-            }
-            let mut text = says.to_string();
-            for (i, arg) in args.iter().enumerate() {
-                text = text.replace(&format!("{{{i}}}"), arg);
-            }
-            text
+            let (name, says) =
+                crate::dl::builtins::at(*builtin).map_or(("", ""), |b| (b.name, b.says));
+            builtin_text(name, says, &args)
         }
     }
+}
+
+/// A built-in's condition in words: its `says` with `{0}`, `{1}`, … filled
+/// in, or `name(args)` when it says nothing.
+fn builtin_text(name: &str, says: &str, args: &[String]) -> String {
+    if says.is_empty() {
+        return format!("{name}({})", args.join(", "));
+    }
+    let mut text = says.to_string();
+    for (i, arg) in args.iter().enumerate() {
+        text = text.replace(&format!("{{{i}}}"), arg);
+    }
+    text
 }
 
 fn source_text(facts: &Facts, id: Symbol) -> String {

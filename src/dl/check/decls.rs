@@ -4,9 +4,10 @@
 
 use std::collections::HashSet;
 
-use super::{Merge, Relation, RuleInfo, TYPES};
+use super::{Merge, Relation, RuleInfo};
 use crate::dl::builtins;
 use crate::dl::syntax::{DeclKind, Program, RuleError};
+use crate::dl::types::Type;
 use crate::schema;
 
 pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> {
@@ -31,22 +32,23 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
         }
         let mut seen = HashSet::new();
         for column in &decl.columns {
-            if !TYPES.contains(&column.ty.as_str()) {
+            if Type::parse(&column.ty).is_none() {
+                let types: Vec<&str> = Type::DECLARED.iter().map(|t| t.name()).collect();
                 errors.push(error(format!(
                     "column {:?} has unknown type {:?}; types are {}",
                     column.name,
                     column.ty,
-                    TYPES.join(", ")
+                    types.join(", ")
                 )));
             }
             if !seen.insert(column.name.as_str()) {
                 errors.push(error(format!("column {:?} appears twice", column.name)));
             }
         }
-        let columns: Vec<(String, String)> = decl
+        let columns: Vec<(String, Type)> = decl
             .columns
             .iter()
-            .map(|c| (c.name.clone(), c.ty.clone()))
+            .map(|c| (c.name.clone(), Type::parse(&c.ty).unwrap_or(Type::Unknown)))
             .collect();
         if decl.kind == DeclKind::Input {
             if let Some(message) = input_mismatch(&decl.name, &columns) {
@@ -119,8 +121,17 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
 }
 
 /// A relation's column types, in order.
-fn column_types(relation: &Relation) -> Vec<&str> {
-    relation.columns.iter().map(|(_, t)| t.as_str()).collect()
+fn column_types(relation: &Relation) -> Vec<Type> {
+    relation.columns.iter().map(|(_, t)| *t).collect()
+}
+
+/// Types as a declaration writes them: `place, date, date`.
+fn type_list(types: &[Type]) -> String {
+    types
+        .iter()
+        .map(|t| t.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Checks `merges SOURCE by WITHIN` on a declaration: the merged relation
@@ -145,8 +156,12 @@ fn check_merge(
         ));
         ok = false;
     }
-    let types: Vec<&str> = decl.columns.iter().map(|c| c.ty.as_str()).collect();
-    if types.len() < 3 || types[types.len() - 3..] != ["place", "date", "date"] {
+    let types: Vec<Type> = decl
+        .columns
+        .iter()
+        .map(|c| Type::parse(&c.ty).unwrap_or(Type::Unknown))
+        .collect();
+    if types.len() < 3 || types[types.len() - 3..] != [Type::Place, Type::Date, Type::Date] {
         errors.push(error(format!(
             "{:?} merges periods, so its last three columns must be a place, a start and an end (place, date, date)",
             decl.name
@@ -165,8 +180,8 @@ fn check_merge(
                 errors.push(error(format!(
                     "{:?} merges {source:?}, so it must have its column types ({}), not ({})",
                     decl.name,
-                    theirs.join(", "),
-                    types.join(", ")
+                    type_list(&theirs),
+                    type_list(&types)
                 )));
                 ok = false;
             }
@@ -190,10 +205,10 @@ fn check_merge(
         }
         Some(at) => {
             let theirs = column_types(&relations[at]);
-            if theirs != ["place", "place"] {
+            if theirs != [Type::Place, Type::Place] {
                 errors.push(error(format!(
                     "the place hierarchy {within:?} must have two place columns, not ({})",
-                    theirs.join(", ")
+                    type_list(&theirs)
                 )));
                 ok = false;
             }
@@ -206,17 +221,20 @@ fn check_merge(
 }
 
 /// Why an input declaration does not match the fact schema, if it does not.
-fn input_mismatch(name: &str, columns: &[(String, String)]) -> Option<String> {
-    let expected: Vec<(String, String)> = if name == schema::PARAMS_RELATION {
+fn input_mismatch(name: &str, columns: &[(String, Type)]) -> Option<String> {
+    // The schema names types as rules write them (it is shared with the
+    // build script and so cannot name this crate's `Type`).
+    let typed = |name: &str, ty: &str| (name.to_string(), Type::parse(ty).unwrap_or(Type::Unknown));
+    let expected: Vec<(String, Type)> = if name == schema::PARAMS_RELATION {
         schema::PARAMS_COLUMNS
             .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .map(|(n, t)| typed(n, t))
             .collect()
     } else {
         match schema::file(name) {
             Some(file) if file.role == schema::FileRole::Relation => file
                 .rule_columns()
-                .filter_map(|c| Some((c.name.to_string(), c.kind.rule_type()?.to_string())))
+                .filter_map(|c| Some(typed(c.name, c.kind.rule_type()?)))
                 .collect(),
             _ => {
                 let known: Vec<&str> = schema::FILES

@@ -4,14 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{column_count, Relation, RuleInfo, Step, TYPES};
-use crate::dl::builtins::{self, Builtin};
+use super::{column_count, Relation, RuleInfo, Step};
+use crate::dl::builtins::{self, Builtin, Returns};
 use crate::dl::syntax::{Atom, CmpOp, DeclKind, Literal, Loc, Rule, RuleError, Term};
+use crate::dl::types::Type;
 use crate::suggest::nearest;
 
 /// Tracks variables while walking a rule body.
 struct Scope<'a> {
-    types: BTreeMap<String, String>,
+    types: BTreeMap<String, Type>,
     rule: &'a Rule,
 }
 
@@ -32,29 +33,27 @@ impl Scope<'_> {
     }
 
     /// Binds or checks the type of a term used where `ty` is expected.
-    fn unify(&mut self, term: &Term, ty: &str, loc: &Loc, place: &str) -> Result<(), RuleError> {
-        if !TYPES.contains(&ty) {
-            // Reported at the declaration; comparing with it here would
-            // only repeat that as nonsense ("column x of d is an entiy").
-            return Ok(());
-        }
+    /// A misspelt type ([`Type::Unknown`]) was reported at its declaration
+    /// and agrees with everything, so it is not reported again here as
+    /// nonsense ("column x of d is an entiy").
+    fn unify(&mut self, term: &Term, ty: Type, loc: &Loc, place: &str) -> Result<(), RuleError> {
         match term {
             Term::Var(name) => match self.types.get(name) {
-                Some(known) if known != ty => Err(self.error(
+                Some(known) if !known.agrees(ty) => Err(self.error(
                     loc,
                     format!(
                         "variable {name:?} is {} but {place} is {}",
-                        a_type(known),
-                        a_type(ty)
+                        known.with_article(),
+                        ty.with_article()
                     ),
                 )),
                 Some(_) => Ok(()),
                 None => {
-                    self.types.insert(name.clone(), ty.to_string());
+                    self.types.insert(name.clone(), ty);
                     Ok(())
                 }
             },
-            Term::Str(text) if ty == "date" => Err(self.error(
+            Term::Str(text) if ty == Type::Date => Err(self.error(
                 loc,
                 format!("{place} is a date, which cannot be the constant {text:?}"),
             )),
@@ -62,22 +61,12 @@ impl Scope<'_> {
         }
     }
 
-    fn type_of(&self, term: &Term) -> Option<&str> {
+    fn type_of(&self, term: &Term) -> Option<Type> {
         match term {
-            Term::Var(name) => self.types.get(name).map(String::as_str),
+            Term::Var(name) => self.types.get(name).copied(),
             _ => None,
         }
     }
-}
-
-/// A type with its article: "an entity", "a date".
-fn a_type(ty: &str) -> String {
-    let article = if ty.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    };
-    format!("{article} {ty}")
 }
 
 fn note_constants(terms: &[Term], constants: &mut Vec<String>) {
@@ -120,12 +109,14 @@ pub(super) fn check_rule(
                             format!("built-in {:?} cannot be negated", atom.name),
                         ));
                     }
-                    if !builtin.is_test() {
+                    if let Returns::Value(returned) = builtin.returns {
                         return Err(scope.error(
                             &atom.loc,
                             format!(
-                                "built-in {:?} gives a {}; bind it with \"variable = {}(…)\"",
-                                atom.name, builtin.returns, atom.name
+                                "built-in {:?} gives {}; bind it with \"variable = {}(…)\"",
+                                atom.name,
+                                returned.with_article(),
+                                atom.name
                             ),
                         ));
                     }
@@ -169,7 +160,7 @@ pub(super) fn check_rule(
                 // generator turns the repeat into an equality test.
                 for (term, (column, ty)) in atom.terms.iter().zip(columns) {
                     let place = format!("column {column:?} of {}", atom.name);
-                    scope.unify(term, ty, &atom.loc, &place)?;
+                    scope.unify(term, *ty, &atom.loc, &place)?;
                 }
                 note_constants(&atom.terms, constants);
                 if !reads.contains(&relation) {
@@ -208,7 +199,13 @@ pub(super) fn check_rule(
                 }
                 check_call(&mut scope, call, builtin)?;
                 note_constants(&call.terms, constants);
-                scope.types.insert(var.clone(), builtin.returns.to_string());
+                let Returns::Value(returned) = builtin.returns else {
+                    return Err(scope.error(
+                        &call.loc,
+                        format!("built-in {:?} is a test; use it as a condition", call.name),
+                    ));
+                };
+                scope.types.insert(var.clone(), returned);
                 steps.push(Step::Bind {
                     var: var.clone(),
                     builtin: position,
@@ -229,10 +226,10 @@ pub(super) fn check_rule(
                 match (left_bound, right_bound, op) {
                     (true, true, _) => {
                         let (lt, rt) = (scope.type_of(left), scope.type_of(right));
-                        let ty = lt.or(rt).unwrap_or("word").to_string();
-                        scope.unify(left, &ty, loc, "the other side")?;
-                        scope.unify(right, &ty, loc, "the other side")?;
-                        if *op == CmpOp::Lt && ty == "date" {
+                        let ty = lt.or(rt).unwrap_or(Type::Word);
+                        scope.unify(left, ty, loc, "the other side")?;
+                        scope.unify(right, ty, loc, "the other side")?;
+                        if *op == CmpOp::Lt && ty == Type::Date {
                             return Err(scope.error(
                                 loc,
                                 "\"<\" compares names; compare dates with a built-in such as overlaps".into(),
@@ -253,7 +250,7 @@ pub(super) fn check_rule(
                         let Term::Var(name) = var else {
                             return Err(scope.error(loc, "cannot bind a constant".into()));
                         };
-                        let ty = scope.type_of(value).unwrap_or("word").to_string();
+                        let ty = scope.type_of(value).unwrap_or(Type::Word);
                         scope.types.insert(name.clone(), ty);
                         steps.push(Step::Let {
                             var: name.clone(),
@@ -312,7 +309,7 @@ pub(super) fn check_rule(
             }
             _ => {
                 let place = format!("column {column:?} of {}", relation.name);
-                scope.unify(term, ty, &rule.head.loc, &place)?;
+                scope.unify(term, *ty, &rule.head.loc, &place)?;
             }
         }
     }
@@ -349,7 +346,7 @@ fn check_call(scope: &mut Scope, call: &Atom, builtin: &Builtin) -> Result<(), R
             ));
         }
         let place = format!("argument {} of {}", i + 1, call.name);
-        scope.unify(term, ty, &call.loc, &place)?;
+        scope.unify(term, *ty, &call.loc, &place)?;
     }
     Ok(())
 }
