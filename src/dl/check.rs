@@ -105,11 +105,22 @@ pub enum Step {
     },
 }
 
-/// A rule after checking.
+/// A rule after checking: what it is called and why, where it is, what it
+/// derives, and its body resolved into steps over typed variables.
 #[derive(Clone, Debug)]
-pub struct RuleInfo {
+pub struct Rule {
+    /// From the comment above it: `% name: reason`.
+    pub name: String,
+    /// The one-line reason an analyst would accept.
+    pub reason: String,
+    /// Where it starts.
+    pub loc: Loc,
     /// The index of the relation it derives.
     pub head: usize,
+    /// The conclusion's terms, as written.
+    pub head_terms: Vec<Term>,
+    /// The whole rule in one line, as `silsila rules --format json` shows it.
+    pub text: String,
     /// The body as steps, in the written order.
     pub steps: Vec<Step>,
     /// The type of every variable.
@@ -122,12 +133,10 @@ pub struct RuleInfo {
 /// A checked program.
 #[derive(Clone, Debug)]
 pub struct Checked {
-    /// The parsed program, rules in file order.
-    pub program: Program,
     /// Every declared relation, in declaration order.
     pub relations: Vec<Relation>,
-    /// One entry per rule, parallel to `program.rules`.
-    pub rules: Vec<RuleInfo>,
+    /// Every rule, in file order (the order generated code keeps).
+    pub rules: Vec<Rule>,
     /// Every distinct quoted constant, in order of first use.
     pub constants: Vec<String>,
 }
@@ -206,11 +215,10 @@ fn check_program(program: Program, whole: bool) -> Result<Checked, Vec<RuleError
         }
         // A cycle through a negation among the rules that parsed is one in
         // the whole program too.
-        super::strata::check_strata(&program, &relations, &rules, &mut errors);
+        super::strata::check_strata(&relations, &rules, &mut errors);
     }
     if errors.is_empty() {
         Ok(Checked {
-            program,
             relations,
             rules,
             constants,

@@ -70,13 +70,7 @@ fn constants_of<'s>(slots: impl Iterator<Item = &'s Slot>) -> Vec<usize> {
 /// Generates one rule as two crepe rules: the body derives an instance,
 /// recording every captured value and each premise's grade, and the head
 /// is derived from the instance.
-fn generate_rule(
-    checked: &Checked,
-    index: usize,
-    rule: &crate::dl::syntax::Rule,
-    info: &crate::dl::check::RuleInfo,
-    out: &mut String,
-) {
+fn generate_rule(checked: &Checked, index: usize, rule: &crate::dl::check::Rule, out: &mut String) {
     let layout = instance::layout(checked, index);
     let _ = writeln!(out, "        // {} ({})", rule.name, rule.loc);
     let mut clauses: Vec<String> = constants_of(layout.steps.iter().flatten())
@@ -87,7 +81,7 @@ fn generate_rule(
     let mut caps: Vec<String> = Vec::new();
     let mut bound: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let code = |slot: Slot| slot_code(slot, &layout);
-    for (step, slots) in info.steps.iter().zip(&layout.steps) {
+    for (step, slots) in rule.steps.iter().zip(&layout.steps) {
         match step {
             Step::Scan { relation, .. } => {
                 let mut fields = Vec::new();
@@ -185,7 +179,7 @@ fn generate_rule(
     for cap in &caps {
         grade = format!("{grade}.at_most({cap})");
     }
-    if checked.relations[info.head].inferred {
+    if checked.relations[rule.head].inferred {
         grade = format!("{grade}.inferred()");
     }
     clauses.push(format!("let grade = {grade}"));
@@ -231,7 +225,7 @@ fn generate_rule(
     let _ = writeln!(
         out,
         "        {}({}) <-\n            {};\n",
-        struct_name(&checked.relations[info.head].name),
+        struct_name(&checked.relations[rule.head].name),
         head.join(", "),
         head_clauses.join(",\n            ")
     );
@@ -288,8 +282,8 @@ pub fn generate(checked: &Checked) -> String {
             fields.join(", ")
         );
     }
-    for (index, (rule, info)) in checked.program.rules.iter().zip(&checked.rules).enumerate() {
-        generate_rule(checked, index, rule, info, &mut out);
+    for (index, rule) in checked.rules.iter().enumerate() {
+        generate_rule(checked, index, rule, &mut out);
     }
     out.push_str("    }\n}\n\n");
     generate_evaluate(checked, &mut out);

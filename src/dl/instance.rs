@@ -108,9 +108,8 @@ pub fn layout(checked: &Checked, rule: usize) -> Layout {
         };
         steps.push(slots);
     }
-    let head = checked.program.rules[rule]
-        .head
-        .terms
+    let head = info
+        .head_terms
         .iter()
         .map(|t| capture(&mut captures, t, None, false))
         .collect();

@@ -4,16 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::check::{Relation, RuleInfo, Step};
-use super::syntax::{Program, RuleError};
+use super::check::{Relation, Rule, Step};
+use super::syntax::RuleError;
 
 /// Negation must not go through recursion: crepe evaluates in strata.
-pub(super) fn check_strata(
-    program: &Program,
-    relations: &[Relation],
-    rules: &[RuleInfo],
-    errors: &mut Vec<RuleError>,
-) {
+pub(super) fn check_strata(relations: &[Relation], rules: &[Rule], errors: &mut Vec<RuleError>) {
     // reach[a] = relations that a depends on, transitively.
     let n = relations.len();
     let mut depends: Vec<HashSet<usize>> = vec![HashSet::new(); n];
@@ -36,15 +31,15 @@ pub(super) fn check_strata(
             break;
         }
     }
-    for (rule, info) in program.rules.iter().zip(rules) {
-        for step in &info.steps {
+    for rule in rules {
+        for step in &rule.steps {
             if let Step::Absent { relation, .. } = step {
-                if *relation == info.head || reach[*relation].contains(&info.head) {
+                if *relation == rule.head || reach[*relation].contains(&rule.head) {
                     errors.push(RuleError {
                         loc: rule.loc.clone(),
                         message: format!(
                             "in rule {:?}: !{} depends on {:?} itself, so it cannot be negated here",
-                            rule.name, relations[*relation].name, relations[info.head].name
+                            rule.name, relations[*relation].name, relations[rule.head].name
                         ),
                     });
                 }

@@ -117,19 +117,17 @@ impl<'r> Numbering<'r> {
 
 pub(super) fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
     rules
-        .program
         .rules
         .iter()
-        .zip(&rules.rules)
-        .map(|(rule, info)| {
+        .map(|rule| {
             let mut n = Numbering {
                 model,
                 rules,
                 names: Vec::new(),
                 usable: true,
             };
-            let head = n.slots(&rule.head.terms);
-            let ops = info
+            let head = n.slots(&rule.head_terms);
+            let ops = rule
                 .steps
                 .iter()
                 .map(|step| match step {

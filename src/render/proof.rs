@@ -405,7 +405,7 @@ fn write_one(
             };
             match rule {
                 Some(rule) => {
-                    if let Some(rule) = context.rules.program.rules.get(*rule) {
+                    if let Some(rule) = context.rules.rules.get(*rule) {
                         out.push_str(&format!(
                             "{body}by rule {} ({}): {}\n",
                             rule.name, rule.loc, rule.reason

@@ -36,14 +36,14 @@ fn reads(checked: &Checked, rule: usize) -> Vec<&str> {
 /// The rules as readable text.
 pub fn text(checked: &Checked) -> String {
     let mut out = String::new();
-    for (i, (rule, info)) in checked.program.rules.iter().zip(&checked.rules).enumerate() {
+    for (i, rule) in checked.rules.iter().enumerate() {
         let reads = reads(checked, i);
         out.push_str(&format!(
             "{}  {}\n  {}\n  derives {} from {}\n\n",
             rule.name,
             rule.loc,
             rule.reason,
-            checked.relations[info.head].name,
+            checked.relations[rule.head].name,
             if reads.is_empty() {
                 "nothing (a fact of the rules)".to_string()
             } else {
@@ -68,19 +68,17 @@ pub fn text(checked: &Checked) -> String {
 /// The rules as a JSON array.
 pub fn json(checked: &Checked) -> Json {
     checked
-        .program
         .rules
         .iter()
-        .zip(&checked.rules)
         .enumerate()
-        .map(|(i, (rule, info))| {
+        .map(|(i, rule)| {
             json!({
                 "name": rule.name,
                 "file": rule.loc.file,
                 "line": rule.loc.line,
                 "reason": rule.reason,
-                "rule": rule.to_string(),
-                "derives": checked.relations[info.head].name,
+                "rule": rule.text,
+                "derives": checked.relations[rule.head].name,
                 "reads": reads(checked, i),
                 "merges": false,
             })

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Merge, Relation, RuleInfo};
+use super::{Merge, Relation, Rule};
 use crate::dl::builtins;
 use crate::dl::syntax::{DeclKind, Program, RuleError};
 use crate::dl::types::Type;
@@ -260,11 +260,7 @@ fn input_mismatch(name: &str, columns: &[(String, Type)]) -> Option<String> {
     ))
 }
 
-pub(super) fn check_derived(
-    relations: &[Relation],
-    rules: &[RuleInfo],
-    errors: &mut Vec<RuleError>,
-) {
+pub(super) fn check_derived(relations: &[Relation], rules: &[Rule], errors: &mut Vec<RuleError>) {
     let derived: HashSet<usize> = rules.iter().map(|r| r.head).collect();
     // A merge reads its source and place hierarchy as a rule would.
     let used: HashSet<usize> = rules

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{column_count, Relation, RuleInfo, Step};
+use super::{column_count, Relation, Step};
 use crate::dl::builtins::{self, Builtin, Returns};
 use crate::dl::syntax::{Atom, CmpOp, DeclKind, Literal, Loc, Rule, RuleError, Term};
 use crate::dl::types::Type;
@@ -84,7 +84,7 @@ pub(super) fn check_rule(
     relations: &[Relation],
     index: &HashMap<&str, usize>,
     constants: &mut Vec<String>,
-) -> Result<RuleInfo, RuleError> {
+) -> Result<super::Rule, RuleError> {
     let mut scope = Scope {
         types: BTreeMap::new(),
         rule,
@@ -314,8 +314,13 @@ pub(super) fn check_rule(
         }
     }
     note_constants(&rule.head.terms, constants);
-    Ok(RuleInfo {
+    Ok(super::Rule {
+        name: rule.name.clone(),
+        reason: rule.reason.clone(),
+        loc: rule.loc.clone(),
         head,
+        head_terms: rule.head.terms.clone(),
+        text: rule.to_string(),
         steps,
         types: scope.types,
         reads,

@@ -82,7 +82,7 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
         } => {
             match rule {
                 Some(rule) => {
-                    if let Some(rule) = context.rules.program.rules.get(*rule) {
+                    if let Some(rule) = context.rules.rules.get(*rule) {
                         object.insert("rule".into(), rule_json(rule));
                     }
                 }
@@ -112,7 +112,7 @@ fn node_json(context: &Context, proof: &Proof, mark: Mark) -> Json {
 
 /// A rule as proof and why-not JSON name it: `name`, `file`, `line`,
 /// `reason`.
-fn rule_json(rule: &crate::dl::syntax::Rule) -> Json {
+fn rule_json(rule: &crate::dl::check::Rule) -> Json {
     json!({
         "name": rule.name,
         "file": rule.loc.file,
@@ -164,7 +164,7 @@ fn refusals_json(context: &Context, refusals: &[RuleRefusal]) -> Json {
     refusals
         .iter()
         .map(|refused| {
-            let rule = context.rules.program.rules.get(refused.rule);
+            let rule = context.rules.rules.get(refused.rule);
             let mut node = json!({ "rule": rule.map(rule_json) });
             if let Some(object) = node.as_object_mut() {
                 match &refused.refusal {

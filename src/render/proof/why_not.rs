@@ -102,7 +102,7 @@ fn blocked_rows(refusals: &[RuleRefusal], rows: &mut Vec<RowRef>) {
 fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out: &mut String) {
     for (i, refused) in refusals.iter().enumerate() {
         let (first, rest) = branch(indent, i + 1 == refusals.len());
-        if let Some(rule) = context.rules.program.rules.get(refused.rule) {
+        if let Some(rule) = context.rules.rules.get(refused.rule) {
             out.push_str(&format!(
                 "{first}by rule {} ({}): {}\n",
                 rule.name, rule.loc, rule.reason
