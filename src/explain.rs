@@ -1,7 +1,7 @@
 //! Proof trees: why a conclusion holds, down to spreadsheet rows and the
 //! sources behind them.
 //!
-//! A proof is read off what evaluation recorded ([`crate::provenance`]):
+//! A proof is read off what evaluation recorded (`crate::provenance`):
 //! each derived tuple's rule instance of least height, whose premises are
 //! known exactly, down to the fact rows. So a proof never contains its own
 //! conclusion, its printed confidence is the one evaluation computed, and
@@ -11,7 +11,7 @@
 //! model, though new facts can change it.
 //!
 //! `--why-not` asks of what was not derived, which nothing recorded: that
-//! search alone ([`why_not`], over the rules of [`compiled`]) walks the
+//! search alone (`why_not`, over the rules of `compiled`) walks the
 //! rules' steps over the model. Rendering a proof is
 //! `render::proof`'s job.
 

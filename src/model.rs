@@ -18,7 +18,7 @@ pub struct Model {
     /// hold the fact rows that entered the run, derived relations every
     /// grade at which each tuple was derived.
     pub relations: Vec<Relation>,
-    /// How evaluation derived each tuple ([`crate::provenance`]).
+    /// How evaluation derived each tuple (`crate::provenance`).
     pub derivations: crate::provenance::Derivations,
 }
 

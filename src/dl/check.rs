@@ -16,9 +16,10 @@ mod rule;
 use decls::{check_decls, check_derived};
 use rule::check_rule;
 
-/// A relation after checking.
+/// A declared relation after checking: its columns, key and kind. (The
+/// tuples evaluation derives for it are a `relation::Relation`.)
 #[derive(Clone, Debug)]
-pub struct Relation {
+pub struct Declared {
     /// Its name.
     pub name: String,
     /// Input, internal or output.
@@ -41,7 +42,7 @@ pub struct Relation {
     pub loc: Loc,
 }
 
-/// A relation of periods merged after evaluation ([`crate::merge`]): one
+/// A relation of periods merged after evaluation (`crate::merge`): one
 /// row per key and maximal period of `source`, at the most specific place
 /// `within` allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,7 +74,7 @@ pub enum Step {
     },
     /// A built-in test must hold.
     Test {
-        /// The built-in's index in [`builtins::BUILTINS`].
+        /// The built-in's index in [`crate::dl::builtins::BUILTINS`].
         builtin: usize,
         /// Its arguments.
         args: Vec<Term>,
@@ -134,7 +135,7 @@ pub struct Rule {
 #[derive(Clone, Debug)]
 pub struct Checked {
     /// Every declared relation, in declaration order.
-    pub relations: Vec<Relation>,
+    pub relations: Vec<Declared>,
     /// Every rule, in file order (the order generated code keeps).
     pub rules: Vec<Rule>,
     /// Every distinct quoted constant, in order of first use.

@@ -4,7 +4,7 @@
 //! is read off the records, never searched for.
 //!
 //! The code generator lays out each rule's instance relation from
-//! [`layout`], and the library reads instances back with the same layout,
+//! [`layout()`], and the library reads instances back with the same layout,
 //! so the two cannot disagree. (This is the classic "firing relation"
 //! rewriting of Datalog provenance: each rule `h :- b1, ..., bn` becomes
 //! `fired(vars) :- b1, ..., bn` and `h :- fired(vars)`.)

@@ -1,4 +1,4 @@
-//! The rule language: [`lexer`] and [`parser`] read `rules/*.dl` into the
+//! The rule language: `lexer` and [`parser`] read `rules/*.dl` into the
 //! tree of [`syntax`], [`check`] resolves and checks it into a
 //! [`check::Checked`] program that the build script turns
 //! into crepe code and that explanations walk at run time.

@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::check::{Relation, Rule, Step};
+use super::check::{Declared, Rule, Step};
 use super::syntax::RuleError;
 
 /// Negation must not go through recursion: crepe evaluates in strata.
-pub(super) fn check_strata(relations: &[Relation], rules: &[Rule], errors: &mut Vec<RuleError>) {
+pub(super) fn check_strata(relations: &[Declared], rules: &[Rule], errors: &mut Vec<RuleError>) {
     // reach[a] = relations that a depends on, transitively.
     let n = relations.len();
     let mut depends: Vec<HashSet<usize>> = vec![HashSet::new(); n];

@@ -1,5 +1,5 @@
 //! Warnings that need the whole folder rather than one row: names written
-//! two ways (see [`super::variants`]), cycles of mergers, places without a kind or a parent, and
+//! two ways (see `super::variants`), cycles of mergers, places without a kind or a parent, and
 //! entities that are both a person and a group.
 //!
 //! These never stop inference; they point at likely mistakes. Every pass is

@@ -36,7 +36,7 @@ use super::{
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{self, ColumnKind, FactFile, FileRole, FILES};
 use crate::suggest::nearest;
-use parse::At;
+use parse::Reading;
 
 /// Loads a folder or a workbook; `vocabulary` lists words that must have a symbol even
 /// if no fact uses them (the rules' constants, which conclusions print).
@@ -252,7 +252,7 @@ impl Loader {
         let columns = match_header(file, &table, &mut found);
         warn_repeated_rows(&table, &mut found);
         self.problems.extend(found.into_iter().map(|p| (rank, p)));
-        let at = At {
+        let at = Reading {
             rank,
             file,
             table: &table,
@@ -280,7 +280,7 @@ impl Loader {
         }
     }
 
-    fn aliases_file(&mut self, at: &At<'_>) {
+    fn aliases_file(&mut self, at: &Reading<'_>) {
         let mut rows = Vec::new();
         let mut texts = Vec::new();
         for record in &at.table.records {
@@ -337,7 +337,7 @@ impl Loader {
         }
     }
 
-    fn relation_file(&mut self, at: &At<'_>) -> Vec<Row> {
+    fn relation_file(&mut self, at: &Reading<'_>) -> Vec<Row> {
         let origin_file: Arc<str> = at.table.file.as_str().into();
         let graded = at
             .file

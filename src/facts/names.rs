@@ -183,7 +183,9 @@ impl Interner {
         symbol
     }
 
-    /// The symbol for a name, matched through [`name_key`].
+    /// The symbol for a name, matched through [`name_key`]. Loading interns
+    /// through the loader, which also ranks spellings; tests call this.
+    #[cfg(test)]
     pub fn intern(&mut self, text: &str) -> Symbol {
         let display = tidy(text);
         self.intern_key(name_key(text), &display)

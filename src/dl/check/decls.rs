@@ -4,14 +4,14 @@
 
 use std::collections::HashSet;
 
-use super::{Merge, Relation, Rule};
+use super::{Declared, Merge, Rule};
 use crate::dl::builtins;
 use crate::dl::syntax::{DeclKind, Program, RuleError};
 use crate::dl::types::Type;
 use crate::schema;
 
-pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Relation> {
-    let mut relations: Vec<Relation> = Vec::new();
+pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec<Declared> {
+    let mut relations: Vec<Declared> = Vec::new();
     for decl in &program.decls {
         let error = |message: String| RuleError {
             loc: decl.loc.clone(),
@@ -98,7 +98,7 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
                 "an .input relation holds facts, so it cannot be inferred".into(),
             ));
         }
-        relations.push(Relation {
+        relations.push(Declared {
             name: decl.name.clone(),
             kind: decl.kind,
             columns,
@@ -121,7 +121,7 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
 }
 
 /// A relation's column types, in order.
-fn column_types(relation: &Relation) -> Vec<Type> {
+fn column_types(relation: &Declared) -> Vec<Type> {
     relation.columns.iter().map(|(_, t)| *t).collect()
 }
 
@@ -142,7 +142,7 @@ fn check_merge(
     decl: &crate::dl::syntax::Decl,
     source: &str,
     within: &str,
-    relations: &[Relation],
+    relations: &[Declared],
     errors: &mut Vec<RuleError>,
 ) -> Option<Merge> {
     let error = |message: String| RuleError {
@@ -260,7 +260,7 @@ fn input_mismatch(name: &str, columns: &[(String, Type)]) -> Option<String> {
     ))
 }
 
-pub(super) fn check_derived(relations: &[Relation], rules: &[Rule], errors: &mut Vec<RuleError>) {
+pub(super) fn check_derived(relations: &[Declared], rules: &[Rule], errors: &mut Vec<RuleError>) {
     let derived: HashSet<usize> = rules.iter().map(|r| r.head).collect();
     // A merge reads its source and place hierarchy as a rule would.
     let used: HashSet<usize> = rules

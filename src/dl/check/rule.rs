@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{column_count, Relation, Step};
+use super::{column_count, Declared, Step};
 use crate::dl::builtins::{self, Builtin, Returns};
 use crate::dl::syntax::{Atom, CmpOp, DeclKind, Literal, Loc, Rule, RuleError, Term};
 use crate::dl::types::Type;
@@ -81,7 +81,7 @@ fn note_constants(terms: &[Term], constants: &mut Vec<String>) {
 
 pub(super) fn check_rule(
     rule: &Rule,
-    relations: &[Relation],
+    relations: &[Declared],
     index: &HashMap<&str, usize>,
     constants: &mut Vec<String>,
 ) -> Result<super::Rule, RuleError> {

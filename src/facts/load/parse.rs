@@ -1,6 +1,6 @@
 //! One record's cells parsed by their columns' kinds: names interned (and
 //! their spellings ranked), words, dates, confidence, reliability and
-//! sources; and [`At`], the file and table a cell is read from.
+//! sources; and [`Reading`], the file and table a cell is read from.
 
 // The loader's own imports: these are its methods, kept apart by concept.
 use super::*;
@@ -8,7 +8,7 @@ use super::*;
 impl Loader {
     /// Parses every cell of `record` by its column's kind, reporting what
     /// cannot be parsed.
-    pub(super) fn parse(&mut self, at: &At<'_>, record: &RawRecord) -> Parsed {
+    pub(super) fn parse(&mut self, at: &Reading<'_>, record: &RawRecord) -> Parsed {
         let mut parsed = Parsed {
             values: Vec::with_capacity(at.file.columns.len()),
             confidence: Confidence::Probable,
@@ -217,14 +217,14 @@ impl Loader {
 }
 
 /// The file being loaded.
-pub(super) struct At<'t> {
+pub(super) struct Reading<'t> {
     pub(super) rank: usize,
     pub(super) file: &'static FactFile,
     pub(super) table: &'t RawTable,
     pub(super) columns: &'t Columns,
 }
 
-impl At<'_> {
+impl Reading<'_> {
     /// An error in `record`'s cell of the column named `column`.
     pub(super) fn error(&self, record: &RawRecord, column: &'static str, message: String) -> Found {
         let index = self

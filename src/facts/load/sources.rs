@@ -6,7 +6,7 @@
 use super::*;
 
 impl Loader {
-    pub(super) fn sources_file(&mut self, at: &At<'_>) {
+    pub(super) fn sources_file(&mut self, at: &Reading<'_>) {
         let origin_file: Arc<str> = at.table.file.as_str().into();
         let first = self.sources.len();
         let mut parents: Vec<(&RawRecord, &str)> = Vec::new();
@@ -56,7 +56,12 @@ impl Loader {
     /// `parents`, by record) against the ids listed, reporting unknown ids
     /// and cycles, and lets each claimant inherit the publisher, title,
     /// date and url it does not give from the source it is part of.
-    pub(super) fn part_of(&mut self, at: &At<'_>, first: usize, parents: &[(&RawRecord, &str)]) {
+    pub(super) fn part_of(
+        &mut self,
+        at: &Reading<'_>,
+        first: usize,
+        parents: &[(&RawRecord, &str)],
+    ) {
         let index: FxHashMap<Symbol, usize> = self
             .sources
             .iter()
