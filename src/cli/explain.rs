@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use silsila::facts;
 use silsila::{conclusion, eval, render, rules};
 
 use super::output::{print_json, stdout_error, text_width, warn};
@@ -15,11 +14,7 @@ pub(super) fn explain(
 ) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
     let progress = args.facts.progress();
-    let facts = args.run.restrict(facts::load_with(
-        &args.facts.facts,
-        &rules::rules()?.constants,
-        progress.as_ref(),
-    )?)?;
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding proofs");

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use silsila::dl::syntax::DeclKind;
 use silsila::error::{Error, Result};
-use silsila::facts::{self, Date};
+use silsila::facts::Date;
 use silsila::{conclusion, eval, render, rules};
 
 use super::output::{print_json, say, stdout_error, warn, Clock};
-use super::{chosen_relations, Failure, Format, InferArgs, RunArgs};
+use super::{chosen_relations, load_facts, Failure, Format, InferArgs, RunArgs};
 
 pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Result<(), Failure> {
     let checked = rules::rules()?;
@@ -27,11 +27,7 @@ pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Res
     }
     let mut clock = Clock::new();
     let progress = args.facts.progress();
-    let facts = args.run.restrict(facts::load_with(
-        &args.facts.facts,
-        &rules::rules()?.constants,
-        progress.as_ref(),
-    )?)?;
+    let facts = load_facts(&args.facts.facts, Some(&args.run), progress.as_ref())?;
     clock.lap("load");
     progress.phase("evaluating rules");
     let model = eval::run(&facts, &args.run.options())?;

@@ -309,27 +309,23 @@ fn sheet_cells<R: std::io::Read + std::io::Seek>(
 ) -> Result<Cells, String> {
     let mut cells = Cells::new();
     let error = |e: &dyn std::fmt::Display| tidy(&e.to_string());
+    macro_rules! stream_cells {
+        ($book:expr) => {{
+            let mut reader = $book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
+                push_cell(
+                    &mut cells,
+                    cell.get_position(),
+                    cell.get_value().clone().into(),
+                )?;
+            }
+        }};
+    }
     match workbook {
-        Sheets::Xlsx(book) => {
-            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
-            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
-                push_cell(
-                    &mut cells,
-                    cell.get_position(),
-                    cell.get_value().clone().into(),
-                )?;
-            }
-        }
-        Sheets::Xlsb(book) => {
-            let mut reader = book.worksheet_cells_reader(sheet).map_err(|e| error(&e))?;
-            while let Some(cell) = reader.next_cell().map_err(|e| error(&e))? {
-                push_cell(
-                    &mut cells,
-                    cell.get_position(),
-                    cell.get_value().clone().into(),
-                )?;
-            }
-        }
+        // calamine's .xlsx and .xlsb cell readers are two types with the
+        // same methods and no trait in common.
+        Sheets::Xlsx(book) => stream_cells!(book),
+        Sheets::Xlsb(book) => stream_cells!(book),
         _ => {
             let range = workbook.worksheet_range(sheet).map_err(|e| error(&e))?;
             cells = cells_of_range(&range)?;
