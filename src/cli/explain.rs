@@ -70,7 +70,7 @@ pub(super) fn explain(
                     tree
                 })
                 .collect();
-            print_json(&trees.into(), stdout)?;
+            print_json(&trees, stdout)?;
         }
     }
     Ok(())

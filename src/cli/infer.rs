@@ -6,6 +6,7 @@ use std::path::Path;
 
 use silsila::dl::syntax::DeclKind;
 use silsila::error::{Error, Result};
+use serde::Serialize;
 use silsila::facts::Date;
 use silsila::{conclusion, eval, render, rules};
 
@@ -98,12 +99,17 @@ fn print_tables(
         }
         Format::Json => {
             // The run first, then one key per relation.
-            let mut object = serde_json::Map::new();
-            object.insert("run".into(), run_record(args, model));
-            if let serde_json::Value::Object(relations) = render::json(tables) {
-                object.extend(relations);
+            #[derive(Serialize)]
+            struct Output<'a> {
+                run: Run<'a>,
+                #[serde(flatten)]
+                relations: serde_json::Value,
             }
-            print_json(&object.into(), stdout)?
+            let output = Output {
+                run: run_record(args, model),
+                relations: render::json(tables),
+            };
+            print_json(&output, stdout)?
         }
         // Refused before the run without --out.
         Format::Xlsx => {}
@@ -117,42 +123,69 @@ fn print_tables(
 }
 
 /// What a run was asked for and judged against, so that its output can be
-/// read back and compared: `run` in `infer --format json`.
-fn run_record(args: &InferArgs, model: &silsila::model::Model) -> serde_json::Value {
+/// read back and compared: `run` in `infer --format json`, as the README
+/// documents it.
+#[derive(Serialize)]
+struct Run<'a> {
+    as_of: Option<String>,
+    recent_days: u32,
+    recent_since: Option<String>,
+    facts: String,
+    known_by: Option<String>,
+    without_source: &'a [String],
+    min_reliability: Option<String>,
+    silsila: &'static str,
+}
+
+fn run_record<'a>(args: &'a InferArgs, model: &silsila::model::Model) -> Run<'a> {
     let date = |d: Date| d.is_known().then(|| d.to_string());
-    serde_json::json!({
-        "as_of": date(model.as_of),
-        "recent_days": args.run.recent,
-        "recent_since": date(model.recent_since),
-        "facts": args.facts.facts.display().to_string(),
-        "known_by": args.run.known_by.and_then(date),
-        "without_source": args.run.without_source,
-        "min_reliability": args.run.min_reliability.map(|r| r.letter().to_string()),
-        "silsila": env!("CARGO_PKG_VERSION"),
-    })
+    Run {
+        as_of: date(model.as_of),
+        recent_days: args.run.recent,
+        recent_since: date(model.recent_since),
+        facts: args.facts.facts.display().to_string(),
+        known_by: args.run.known_by.and_then(date),
+        without_source: &args.run.without_source,
+        min_reliability: args.run.min_reliability.map(|r| r.letter().to_string()),
+        silsila: env!("CARGO_PKG_VERSION"),
+    }
 }
 
 /// What `run.json` records beside `infer --out`'s files: the run's
 /// parameters and the relations written, so a snapshot can be read back
 /// (by `diff`) and told from a facts folder.
-fn out_run_record(
-    args: &InferArgs,
+#[derive(Serialize)]
+struct OutRun<'a> {
+    silsila: &'static str,
+    facts: String,
+    as_of: Option<String>,
+    as_of_given: Option<String>,
+    recent_days: u32,
+    recent_since: Option<String>,
+    known_by: Option<String>,
+    without_source: &'a [String],
+    min_reliability: Option<String>,
+    relations: &'a [&'a str],
+}
+
+fn out_run_record<'a>(
+    args: &'a InferArgs,
     model: &silsila::model::Model,
-    relations: &[&str],
-) -> serde_json::Value {
+    relations: &'a [&'a str],
+) -> OutRun<'a> {
     let known = |d: Date| d.is_known().then(|| d.to_string());
-    serde_json::json!({
-        "silsila": env!("CARGO_PKG_VERSION"),
-        "facts": args.facts.facts.display().to_string(),
-        "as_of": known(model.as_of),
-        "as_of_given": args.run.as_of.map(|d| d.to_string()),
-        "recent_days": args.run.recent,
-        "recent_since": known(model.recent_since),
-        "known_by": args.run.known_by.map(|d| d.to_string()),
-        "without_source": args.run.without_source,
-        "min_reliability": args.run.min_reliability.map(|r| format!("{r:?}")),
-        "relations": relations,
-    })
+    OutRun {
+        silsila: env!("CARGO_PKG_VERSION"),
+        facts: args.facts.facts.display().to_string(),
+        as_of: known(model.as_of),
+        as_of_given: args.run.as_of.map(|d| d.to_string()),
+        recent_days: args.run.recent,
+        recent_since: known(model.recent_since),
+        known_by: args.run.known_by.map(|d| d.to_string()),
+        without_source: &args.run.without_source,
+        min_reliability: args.run.min_reliability.map(|r| format!("{r:?}")),
+        relations,
+    }
 }
 
 /// The run's parameters, as the first sheet of a workbook shows them.
@@ -207,7 +240,7 @@ fn write_out(
     format: Format,
     every: &[&str],
     tables: impl Iterator<Item = Option<render::Table>>,
-    run: &serde_json::Value,
+    run: &impl Serialize,
 ) -> Result<()> {
     let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
     // The run's record, in the same set as the conclusions.

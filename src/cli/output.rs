@@ -117,7 +117,7 @@ pub(super) fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
-pub(super) fn print_json(value: &serde_json::Value, stdout: &mut dyn Write) -> Result<()> {
+pub(super) fn print_json(value: &impl serde::Serialize, stdout: &mut dyn Write) -> Result<()> {
     let text =
         serde_json::to_string_pretty(value).map_err(|e| stdout_error(std::io::Error::other(e)))?;
     writeln!(stdout, "{text}").map_err(stdout_error)

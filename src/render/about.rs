@@ -1,10 +1,11 @@
 //! `silsila about`'s picture of one entity, as text or JSON: the
 //! conclusions that name it and the fact rows that mention it.
 
-use serde_json::{json, Value as Json};
+use serde::Serialize;
+use serde_json::Value as Json;
 
 use super::as_of_line;
-use crate::about::About;
+use crate::about::{About, Mention};
 use crate::facts::Date;
 
 /// The name, the as-of line, the conclusions as tables and the rows that
@@ -29,12 +30,25 @@ pub fn text(about: &About, as_of: Date, recent_since: Date) -> String {
     text
 }
 
-/// `{"name", "as_of", "conclusions", "rows"}`.
-pub fn json(about: &About, as_of: Date) -> Json {
-    json!({
-        "name": about.name,
-        "as_of": as_of.is_known().then(|| as_of.to_string()),
-        "conclusions": super::json(&about.conclusions),
-        "rows": about.mentions,
-    })
+/// `silsila about --format json`, as the README documents it.
+#[derive(Debug, Serialize)]
+pub struct AboutJson<'a> {
+    /// The canonical name.
+    pub name: &'a str,
+    /// The run's date, `null` when the facts hold none.
+    pub as_of: Option<String>,
+    /// The conclusions that name it, keyed by relation as in `infer`.
+    pub conclusions: Json,
+    /// The fact rows that mention it.
+    pub rows: &'a [Mention],
+}
+
+/// The picture as JSON.
+pub fn json(about: &About, as_of: Date) -> AboutJson<'_> {
+    AboutJson {
+        name: &about.name,
+        as_of: as_of.is_known().then(|| as_of.to_string()),
+        conclusions: super::json(&about.conclusions),
+        rows: &about.mentions,
+    }
 }

@@ -1,7 +1,7 @@
 //! `silsila check`'s report: every problem with its place, then one line
 //! that counts them; or the same as one JSON object.
 
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 use crate::{Problem, Severity};
 
@@ -32,15 +32,28 @@ pub fn text(problems: &[Problem], facts: &str) -> String {
     out
 }
 
-/// `{"errors": …, "warnings": …, "notes": …, "problems": […]}`.
-pub fn json(problems: &[Problem]) -> Json {
+/// `silsila check --format json`, as the README documents it.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// How many errors.
+    pub errors: usize,
+    /// How many warnings.
+    pub warnings: usize,
+    /// How many notes.
+    pub notes: usize,
+    /// Every problem, in file and line order.
+    pub problems: &'a [Problem],
+}
+
+/// The report as JSON.
+pub fn json(problems: &[Problem]) -> Report<'_> {
     let (errors, warnings, notes) = counts(problems);
-    json!({
-        "errors": errors,
-        "warnings": warnings,
-        "notes": notes,
-        "problems": problems,
-    })
+    Report {
+        errors,
+        warnings,
+        notes,
+        problems,
+    }
 }
 
 /// `1 error, 2 warnings, 1 note`, or `no problems`.

@@ -3,7 +3,7 @@
 //! each relation merged after evaluation (`merges … by …`), named after
 //! the relation, since no rule derives it.
 
-use serde_json::{json, Value as Json};
+use serde::Serialize;
 
 use crate::dl::check::Checked;
 
@@ -65,38 +65,53 @@ pub fn text(checked: &Checked) -> String {
     out
 }
 
-/// The rules as a JSON array.
-pub fn json(checked: &Checked) -> Json {
-    checked
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| {
-            json!({
-                "name": rule.name,
-                "file": rule.loc.file,
-                "line": rule.loc.line,
-                "reason": rule.reason,
-                "rule": rule.text,
-                "derives": checked.relations[rule.head].name,
-                "reads": reads(checked, i),
-                "merges": false,
-            })
-        })
-        .chain(merges(checked).into_iter().map(|(i, reads, reason)| {
-            let relation = &checked.relations[i];
-            let (source, within) = (reads[0], reads[1]);
-            json!({
-                "name": relation.name,
-                "file": relation.loc.file,
-                "line": relation.loc.line,
-                "reason": reason,
-                "rule": format!("{} merges {source} by {within}", relation.name),
-                "derives": relation.name,
-                "reads": reads,
-                "merges": true,
-            })
-        }))
-        .collect::<Vec<_>>()
-        .into()
+/// One entry of `silsila rules --format json`: a rule, or a relation
+/// merged after the rules (`merges` true). The README documents it.
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    /// The rule's name (or the merged relation's).
+    pub name: &'a str,
+    /// The rules file.
+    pub file: &'a str,
+    /// Its line there.
+    pub line: u32,
+    /// Why an analyst would accept it.
+    pub reason: String,
+    /// The rule in one line.
+    pub rule: String,
+    /// The relation it derives.
+    pub derives: &'a str,
+    /// The relations it reads.
+    pub reads: Vec<&'a str>,
+    /// Whether it is a relation merged after the rules.
+    pub merges: bool,
+}
+
+/// The rules as JSON: an array of [`Entry`].
+pub fn json(checked: &Checked) -> Vec<Entry<'_>> {
+    let rules = checked.rules.iter().enumerate().map(|(i, rule)| Entry {
+        name: &rule.name,
+        file: &rule.loc.file,
+        line: rule.loc.line,
+        reason: rule.reason.clone(),
+        rule: rule.text.clone(),
+        derives: &checked.relations[rule.head].name,
+        reads: reads(checked, i),
+        merges: false,
+    });
+    let merged = merges(checked).into_iter().map(|(i, reads, reason)| {
+        let relation = &checked.relations[i];
+        let (source, within) = (reads[0], reads[1]);
+        Entry {
+            name: &relation.name,
+            file: &relation.loc.file,
+            line: relation.loc.line,
+            reason,
+            rule: format!("{} merges {source} by {within}", relation.name),
+            derives: &relation.name,
+            reads: reads.to_vec(),
+            merges: true,
+        }
+    });
+    rules.chain(merged).collect()
 }
