@@ -56,18 +56,12 @@ pub(super) fn explain(
             write!(stdout, "{}", render::terminal(&trees.join("\n"))).map_err(stdout_error)?;
         }
         ProofFormat::Json => {
-            let trees: Vec<serde_json::Value> = proofs
+            let trees: Vec<_> = proofs
                 .iter()
                 .zip(&contrary)
-                .map(|(p, contrary)| {
-                    let mut tree = render::proof::json(&context, p);
-                    if let Some(object) = tree.as_object_mut() {
-                        object.insert(
-                            "contrary".into(),
-                            render::proof::contrary_json(&context, p, contrary),
-                        );
-                    }
-                    tree
+                .map(|(p, contrary)| render::proof::Node {
+                    contrary: Some(render::proof::contrary_json(&context, p, contrary)),
+                    ..render::proof::json(&context, p)
                 })
                 .collect();
             print_json(&trees, stdout)?;

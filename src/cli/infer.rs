@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::Path;
 
+use serde::Serialize;
 use silsila::dl::syntax::DeclKind;
 use silsila::error::{Error, Result};
-use serde::Serialize;
 use silsila::facts::Date;
 use silsila::{conclusion, eval, render, rules};
 

@@ -9,7 +9,7 @@
 mod json;
 mod why_not;
 
-pub use self::json::{contrary_json, json, why_not_json};
+pub use self::json::{contrary_json, json, why_not_json, Node};
 pub use why_not::why_not_text;
 
 use why_not::merge_names;
