@@ -9,12 +9,12 @@
 use serde::Serialize;
 
 use crate::conclusion;
+use crate::conclusion::ConclusionTable;
 use crate::dl::check::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::error::{Error, Result};
 use crate::facts::{Facts, Value};
 use crate::model::Model;
-use crate::render::Table;
 
 /// A fact row that mentions the entity.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -34,7 +34,7 @@ pub struct About {
     pub name: String,
     /// Each output relation's conclusions that name it, in rule order;
     /// relations with none are left out.
-    pub conclusions: Vec<Table>,
+    pub conclusions: Vec<ConclusionTable>,
     /// The fact rows that mention it, by relation, file and line.
     pub mentions: Vec<Mention>,
 }

@@ -16,7 +16,9 @@ use crate::error::{Error, Result};
 use crate::explain::{provenance_of_rows, Explainer, Proof, RowRef};
 use crate::facts::{Date, Facts, Reliability, Symbol, Value};
 use crate::model::{Model, Tuple};
-use crate::render::{Cell, Table};
+mod table;
+
+pub use table::{Cell, ConclusionTable};
 
 /// The columns every conclusion has after its relation's own.
 pub const EXTRA_COLUMNS: [&str; 4] = ["confidence", "grade", "contested", "sources"];
@@ -41,7 +43,12 @@ fn ids(facts: &Facts, symbols: &[Symbol]) -> Vec<String> {
 /// Each row's sources come from the fact rows under its shown derivation,
 /// as evaluation recorded it; no proof is searched for. Rows are read on
 /// every core, in blocks put back in order.
-pub fn tables(facts: &Facts, rules: &Checked, model: &Model, relations: &[usize]) -> Vec<Table> {
+pub fn tables(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relations: &[usize],
+) -> Vec<ConclusionTable> {
     proved_tables(facts, rules, model, relations, false, &|_| true).0
 }
 
@@ -52,7 +59,7 @@ pub fn tables_where(
     model: &Model,
     relations: &[usize],
     keep: &(dyn Fn(&Tuple) -> bool + Sync),
-) -> Vec<Table> {
+) -> Vec<ConclusionTable> {
     proved_tables(facts, rules, model, relations, false, keep).0
 }
 
@@ -67,7 +74,7 @@ pub fn tables_with_rows(
     rules: &Checked,
     model: &Model,
     relations: &[usize],
-) -> (Vec<Table>, ProofRows) {
+) -> (Vec<ConclusionTable>, ProofRows) {
     proved_tables(facts, rules, model, relations, true, &|_| true)
 }
 
@@ -78,7 +85,7 @@ fn proved_tables(
     relations: &[usize],
     keep_rows: bool,
     keep: &(dyn Fn(&Tuple) -> bool + Sync),
-) -> (Vec<Table>, ProofRows) {
+) -> (Vec<ConclusionTable>, ProofRows) {
     relations
         .iter()
         .filter(|&&index| rules.relations.get(index).is_some())
@@ -106,7 +113,7 @@ fn proved_tables(
             let mut columns: Vec<String> =
                 relation.columns.iter().map(|(n, _)| n.clone()).collect();
             columns.extend(EXTRA_COLUMNS.map(String::from));
-            let table = Table {
+            let table = ConclusionTable {
                 name: relation.name.clone(),
                 columns,
                 rows,

@@ -15,9 +15,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::conclusion::EXTRA_COLUMNS;
+use crate::conclusion::{Cell, ConclusionTable};
 use crate::explain::RowRef;
 use crate::facts::Facts;
-use crate::render::{Cell, Table};
 
 /// One fact row, as `diff` names and compares it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -37,7 +37,7 @@ pub struct FactRow {
 #[derive(Clone, Debug, Default)]
 pub struct Side {
     /// The printed conclusions, one table per relation.
-    pub tables: Vec<Table>,
+    pub tables: Vec<ConclusionTable>,
     /// For each table and row, the fact rows its shown proof rests on;
     /// `None` for a snapshot, which keeps no proofs.
     pub proofs: Option<Vec<Vec<Vec<FactRow>>>>,
@@ -52,7 +52,7 @@ impl Side {
     /// temporary folder).
     pub fn from_facts(
         facts: &Facts,
-        tables: Vec<Table>,
+        tables: Vec<ConclusionTable>,
         rows: &[Vec<Vec<RowRef>>],
         rename: &dyn Fn(&str) -> String,
     ) -> Side {

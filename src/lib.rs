@@ -12,9 +12,10 @@
 //!    [`model::Model`]: every derived relation, sorted, with the derivation
 //!    evaluation recorded for each tuple.
 //! 3. [`conclusion::tables`] turns the printed relations into
-//!    [`render::Table`]s, each row with its sources and the grade of its
-//!    weakest premise; [`explain::Explainer`] reads a conclusion's proof
-//!    down to fact rows; [`conclusion::why_not`] says why one does not hold.
+//!    [`conclusion::ConclusionTable`]s, each row with its sources and the
+//!    grade of its weakest premise; [`explain::Explainer`] reads a
+//!    conclusion's proof down to fact rows; [`conclusion::why_not`] says why
+//!    one does not hold.
 //! 4. [`render`] lays them out: text, CSV, JSON, workbooks, proof trees,
 //!    graphs, STIX and the HTML report.
 //!

@@ -40,7 +40,7 @@ pub(super) fn diff(args: DiffArgs, stdout: &mut dyn Write) -> std::result::Resul
         .iter()
         .map(|&i| checked.relations[i].name.as_str())
         .collect();
-    let keep = |mut tables: Vec<render::Table>| {
+    let keep = |mut tables: Vec<conclusion::ConclusionTable>| {
         tables.retain(|t| names.contains(&t.name.as_str()));
         tables
     };

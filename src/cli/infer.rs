@@ -81,7 +81,7 @@ pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Res
 fn print_tables(
     args: &InferArgs,
     model: &silsila::model::Model,
-    tables: &[render::Table],
+    tables: &[conclusion::ConclusionTable],
     stdout: &mut dyn Write,
 ) -> Result<()> {
     let io = stdout_error;
@@ -211,7 +211,7 @@ fn write_workbook(
     path: &Path,
     args: &InferArgs,
     model: &silsila::model::Model,
-    tables: &[render::Table],
+    tables: &[conclusion::ConclusionTable],
 ) -> Result<()> {
     if same_file(path, &args.facts.facts) {
         return Err(Error::Request(format!(
@@ -239,7 +239,7 @@ fn write_out(
     facts: &Path,
     format: Format,
     every: &[&str],
-    tables: impl Iterator<Item = Option<render::Table>>,
+    tables: impl Iterator<Item = Option<conclusion::ConclusionTable>>,
     run: &impl Serialize,
 ) -> Result<()> {
     let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;

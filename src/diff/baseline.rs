@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::conclusion::{Cell, ConclusionTable};
 use crate::error::{Error, Result};
-use crate::render::{Cell, Table};
 
 /// The file a snapshot folder is known by.
 pub const RUN_FILE: &str = "run.json";
@@ -22,7 +22,7 @@ pub fn is_snapshot(path: &Path) -> bool {
 
 /// Reads the conclusion tables of a snapshot folder: the relations its
 /// `run.json` lists, each from its CSV file.
-pub fn read_snapshot(dir: &Path) -> Result<Vec<Table>> {
+pub fn read_snapshot(dir: &Path) -> Result<Vec<ConclusionTable>> {
     let run_path = dir.join(RUN_FILE);
     let io = |path: &Path| {
         let path = path.to_path_buf();
@@ -80,7 +80,7 @@ pub fn read_snapshot(dir: &Path) -> Result<Vec<Table>> {
                 .collect();
             rows.push(row);
         }
-        tables.push(Table {
+        tables.push(ConclusionTable {
             name,
             columns,
             rows,

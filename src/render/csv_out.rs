@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{Cell, Table};
+use crate::conclusion::{Cell, ConclusionTable};
 
 /// Prefixes a cell that a spreadsheet would read as a formula (one that
 /// begins with `=`, `+`, `-`, `@`, tab or carriage return) with `'`, so it
@@ -18,7 +18,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes one table as CSV with a header row.
-pub fn write_csv(table: &Table, out: impl Write) -> std::io::Result<()> {
+pub fn write_csv(table: &ConclusionTable, out: impl Write) -> std::io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Necessary)
         .from_writer(out);
@@ -38,7 +38,7 @@ mod tests {
 
     #[test]
     fn formula_cells_are_neutralised_and_fields_quoted() {
-        let table = Table {
+        let table = ConclusionTable {
             name: "t".into(),
             columns: vec!["a".into(), "b".into()],
             rows: vec![vec![

@@ -1,7 +1,7 @@
 //! Output: conclusions as sorted tables, then as text, CSV or JSON; graphs
 //! of the lineage and links (`graph`).
 //!
-//! Rendering is separate from deriving: [`Table`] is plain strings, built
+//! Rendering is separate from deriving: [`ConclusionTable`] is plain strings, built
 //! once from the model, and each format only lays it out.
 
 pub mod about;
@@ -18,6 +18,7 @@ mod xlsx;
 
 use std::fmt::Write;
 
+use crate::conclusion::{Cell, ConclusionTable};
 use crate::facts::Date;
 
 pub use csv_out::write_csv;
@@ -69,50 +70,17 @@ pub fn date_or_none(date: Date) -> String {
     }
 }
 
-/// One cell of output.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Cell {
-    /// A name, word, confidence or date (empty when unknown).
-    Text(String),
-    /// A date; `None` when unknown (JSON `null`, empty elsewhere).
-    Date(Option<String>),
-    /// Several values, such as source ids: `;`-separated in text and CSV,
-    /// an array in JSON.
-    List(Vec<String>),
-}
-
-impl Cell {
-    /// The cell as one line of text.
-    pub fn text(&self) -> String {
-        match self {
-            Cell::Text(text) => text.clone(),
-            Cell::Date(date) => date.clone().unwrap_or_default(),
-            Cell::List(items) => items.join(";"),
-        }
+/// A cell as JSON: text, a date or `null`, or an array.
+fn cell_json(cell: &Cell) -> serde_json::Value {
+    match cell {
+        Cell::Text(text) => text.clone().into(),
+        Cell::Date(date) => date.clone().into(),
+        Cell::List(items) => items.clone().into(),
     }
-
-    fn json(&self) -> serde_json::Value {
-        match self {
-            Cell::Text(text) => text.clone().into(),
-            Cell::Date(date) => date.clone().into(),
-            Cell::List(items) => items.clone().into(),
-        }
-    }
-}
-
-/// A relation's conclusions, ready to print: sorted, one row each.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Table {
-    /// The relation name.
-    pub name: String,
-    /// Column names.
-    pub columns: Vec<String>,
-    /// Rows, in print order.
-    pub rows: Vec<Vec<Cell>>,
 }
 
 /// Readable text: one section per relation, columns aligned.
-pub fn text(tables: &[Table]) -> String {
+pub fn text(tables: &[ConclusionTable]) -> String {
     let mut out = String::new();
     for (i, table) in tables.iter().enumerate() {
         if i > 0 {
@@ -161,7 +129,7 @@ fn write_aligned(out: &mut String, cells: &[String], widths: &[usize]) {
 
 /// JSON: one object keyed by relation name, each an array of objects keyed
 /// by column name.
-pub fn json(tables: &[Table]) -> serde_json::Value {
+pub fn json(tables: &[ConclusionTable]) -> serde_json::Value {
     let mut object = serde_json::Map::new();
     for table in tables {
         let rows: Vec<serde_json::Value> = table
@@ -172,7 +140,7 @@ pub fn json(tables: &[Table]) -> serde_json::Value {
                     .columns
                     .iter()
                     .zip(row)
-                    .map(|(column, cell)| (column.clone(), cell.json()))
+                    .map(|(column, cell)| (column.clone(), cell_json(cell)))
                     .collect();
                 serde_json::Value::Object(fields)
             })
@@ -186,8 +154,8 @@ pub fn json(tables: &[Table]) -> serde_json::Value {
 mod tests {
     use super::*;
 
-    fn sample() -> Table {
-        Table {
+    fn sample() -> ConclusionTable {
+        ConclusionTable {
             name: "descends_from".into(),
             columns: vec!["group".into(), "ancestor".into(), "confidence".into()],
             rows: vec![vec![
@@ -200,7 +168,7 @@ mod tests {
 
     #[test]
     fn text_aligns_columns_and_counts_rows() {
-        let empty = Table {
+        let empty = ConclusionTable {
             rows: vec![],
             ..sample()
         };

@@ -17,7 +17,8 @@ use crate::facts::Facts;
 use crate::model::Model;
 
 use super::escape::xml;
-use super::{graph, proof, Table};
+use super::{graph, proof};
+use crate::conclusion::ConclusionTable;
 
 const STYLE: &str = r#"
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 1200px; padding: 1rem 1.5rem; color: #1a1a1a; line-height: 1.4; }
@@ -252,7 +253,7 @@ type Explanation = (String, Vec<(String, String)>);
 
 fn write_table(
     out: &mut String,
-    table: &Table,
+    table: &ConclusionTable,
     mut explain: impl FnMut(usize) -> Option<Explanation>,
 ) {
     let id = format!("t-{}", table.name);

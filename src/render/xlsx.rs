@@ -7,7 +7,7 @@ use std::path::Path;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::{Cell, Table};
+use crate::conclusion::{Cell, ConclusionTable};
 use crate::error::{Error, Result};
 use crate::facts::Date;
 
@@ -20,7 +20,7 @@ const MAX_WIDTH: usize = 80;
 /// the same run writes the same bytes.
 pub fn write_xlsx_file(
     parameters: &[(String, String)],
-    tables: &[Table],
+    tables: &[ConclusionTable],
     as_of: Date,
     path: &Path,
 ) -> Result<()> {

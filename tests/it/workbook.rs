@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
+use silsila::conclusion::ConclusionTable;
 use silsila::dl::syntax::DeclKind;
 use silsila::facts::{self, Date, Facts};
-use silsila::render::Table;
 use silsila::{conclusion, eval, rules};
 
 use crate::sheets::{from_folder, texts, write_ods, write_xlsx, Cell, Sheet};
@@ -32,7 +32,7 @@ fn options(folder: &Path) -> eval::Options {
 }
 
 /// Every printed relation's conclusions, as `silsila infer` computes them.
-fn conclusions(facts: &Facts, options: &eval::Options) -> Vec<Table> {
+fn conclusions(facts: &Facts, options: &eval::Options) -> Vec<ConclusionTable> {
     let checked = rules::rules().unwrap();
     let model = eval::run(facts, options).unwrap();
     let printed: Vec<usize> = (0..checked.relations.len())
