@@ -30,8 +30,8 @@ use super::raw::{Addressing, Found, RawRecord, RawTable};
 use super::spelling::{rank, Spellings};
 use super::workbook;
 use super::{
-    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, Sheet, Source, Symbol,
-    Table, Value,
+    Confidence, Date, Facts, Grade, Interner, Origin, Reliability, Row, SheetLayout, Source,
+    Symbol, Table, Value,
 };
 use crate::error::{Problem, Result, Severity};
 use crate::schema::{self, ColumnKind, FactFile, FileRole, FILES};

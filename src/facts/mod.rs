@@ -123,7 +123,7 @@ pub struct Table {
     /// Its rows, in file order.
     pub rows: Vec<Row>,
     /// Where its columns are, when it was read from a workbook sheet.
-    pub sheet: Option<Sheet>,
+    pub sheet: Option<SheetLayout>,
 }
 
 impl Table {
@@ -165,7 +165,7 @@ impl Table {
 /// loading (a cross-file warning) names a cell as one found while loading
 /// does.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sheet {
+pub struct SheetLayout {
     /// The name the rows' origins carry, such as `book.xlsx[membership]`.
     pub file: Arc<str>,
     /// The 0-based sheet column of each of the file's columns that the
@@ -176,7 +176,7 @@ pub struct Sheet {
     pub first_column: u32,
 }
 
-impl Sheet {
+impl SheetLayout {
     /// The reference of the cell in row `line` and the column named
     /// `column`, or of the row's first cell, such as `D14`.
     pub fn cell(&self, line: u32, column: Option<&str>) -> String {

@@ -39,12 +39,15 @@ fn text_bytes(data: &Data) -> u64 {
 }
 
 /// A sheet as read: its name and its cells, or why it cannot be read.
-pub(super) type Sheet = (String, Result<Cells, String>);
+pub(super) type ReadSheet = (String, Result<Cells, String>);
 
 /// The sheets of the `.ods` workbook in `archive`, in order. An error is
 /// why the workbook cannot be read at all; a sheet past the limits of
 /// [`push_cell`] is an error of its own.
-pub(super) fn sheets<R: Read + Seek>(archive: R, most_bytes: u64) -> Result<Vec<Sheet>, String> {
+pub(super) fn sheets<R: Read + Seek>(
+    archive: R,
+    most_bytes: u64,
+) -> Result<Vec<ReadSheet>, String> {
     let mut zip = zip::ZipArchive::new(archive).map_err(|e| format!("zip error: {e}"))?;
     let content = zip
         .by_name("content.xml")

@@ -186,7 +186,7 @@ fn sheets(name: &str, kind: Kind, bytes: Vec<u8>) -> Result<Folder, String> {
     let bytes = Cursor::new(bytes);
     // An .ods workbook is streamed by this crate's own reader (see
     // `ods`), whose sheets come read; the others are read by calamine.
-    let mut read_sheets: Vec<super::ods::Sheet> = Vec::new();
+    let mut read_sheets: Vec<super::ods::ReadSheet> = Vec::new();
     let mut workbook = match kind {
         Kind::Xlsx => open_workbook_from_rs::<Xlsx<_>, _>(bytes)
             .map(|b| Some(Sheets::Xlsx(b)))

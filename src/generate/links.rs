@@ -6,12 +6,16 @@ use std::io::Write;
 
 use super::dates::{self, FIRST_DAY, LAST_DAY, YEAR};
 use super::random::Rng;
-use super::sheets::Sheet;
+use super::sheets::FactWriter;
 use super::World;
 use crate::error::Result;
 
 /// Draws and writes a few links from every group.
-pub(super) fn write<W: Write>(world: &World, rng: &mut Rng, sheet: &mut Sheet<W>) -> Result<()> {
+pub(super) fn write<W: Write>(
+    world: &World,
+    rng: &mut Rng,
+    sheet: &mut FactWriter<W>,
+) -> Result<()> {
     let lineage = &world.lineage;
     for from in 0..lineage.groups.len() as u32 {
         let group = &lineage.groups[from as usize];

@@ -10,7 +10,7 @@
 use std::io::Write;
 
 use super::random::Rng;
-use super::sheets::Sheet;
+use super::sheets::FactWriter;
 use super::words::{self, NameBook, COUNTRIES, PLACE_WORDS, QUALIFIERS, QUARTERS};
 use crate::error::Result;
 
@@ -209,8 +209,8 @@ impl Places {
     pub fn write<W: Write>(
         &self,
         rng: &mut Rng,
-        places: &mut Sheet<W>,
-        aliases: &mut Sheet<W>,
+        places: &mut FactWriter<W>,
+        aliases: &mut FactWriter<W>,
     ) -> Result<()> {
         for place in &self.list {
             let within = place.within.map_or("", |w| self.name(w));

@@ -1,4 +1,4 @@
-//! The CSV files being written: one [`Sheet`] per fact file, with its header
+//! The CSV files being written: one [`FactWriter`] per fact file, with its header
 //! checked against the schema, its rows counted and its bytes measured.
 //!
 //! The generator writes each file's columns in an order it knows; this module
@@ -132,7 +132,7 @@ impl<W: Write> Write for Counted<W> {
 
 /// One fact file being written.
 #[derive(Debug)]
-pub(super) struct Sheet<W: Write> {
+pub(super) struct FactWriter<W: Write> {
     file: &'static FactFile,
     path: PathBuf,
     writer: csv::Writer<Counted<W>>,
@@ -164,8 +164,8 @@ fn io_error(path: &std::path::Path, error: csv::Error) -> Error {
     }
 }
 
-impl<W: Write> Sheet<W> {
-    fn create(file: &'static FactFile, path: PathBuf, sink: W) -> Result<Sheet<W>> {
+impl<W: Write> FactWriter<W> {
+    fn create(file: &'static FactFile, path: PathBuf, sink: W) -> Result<FactWriter<W>> {
         let ours = COLUMNS
             .iter()
             .find(|(name, _)| *name == file.name)
@@ -188,7 +188,7 @@ impl<W: Write> Sheet<W> {
             bytes: 0,
         });
         writer.write_record(ours).map_err(|e| io_error(&path, e))?;
-        Ok(Sheet {
+        Ok(FactWriter {
             file,
             path,
             writer,
@@ -205,7 +205,7 @@ impl<W: Write> Sheet<W> {
     }
 
     fn finish(self) -> Result<(Written, W)> {
-        let Sheet {
+        let FactWriter {
             file,
             path,
             writer,
@@ -228,17 +228,17 @@ impl<W: Write> Sheet<W> {
 /// Every fact file being written.
 #[derive(Debug)]
 pub(super) struct Sheets<W: Write> {
-    pub sources: Sheet<W>,
-    pub aliases: Sheet<W>,
-    pub entities: Sheet<W>,
-    pub membership: Sheet<W>,
-    pub mergers: Sheet<W>,
-    pub places: Sheet<W>,
-    pub locations: Sheet<W>,
-    pub events: Sheet<W>,
-    pub participants: Sheet<W>,
-    pub links: Sheet<W>,
-    pub vocabulary: Sheet<W>,
+    pub sources: FactWriter<W>,
+    pub aliases: FactWriter<W>,
+    pub entities: FactWriter<W>,
+    pub membership: FactWriter<W>,
+    pub mergers: FactWriter<W>,
+    pub places: FactWriter<W>,
+    pub locations: FactWriter<W>,
+    pub events: FactWriter<W>,
+    pub participants: FactWriter<W>,
+    pub links: FactWriter<W>,
+    pub vocabulary: FactWriter<W>,
 }
 
 impl<W: Write> Sheets<W> {
@@ -250,7 +250,7 @@ impl<W: Write> Sheets<W> {
         let mut sheets = Vec::with_capacity(schema::FILES.len());
         for file in schema::FILES {
             let (path, sink) = open(file)?;
-            sheets.push(Some(Sheet::create(file, path, sink)?));
+            sheets.push(Some(FactWriter::create(file, path, sink)?));
         }
         let mut take = |name: &str| {
             let at = schema::FILES.iter().position(|f| f.name == name);
@@ -293,7 +293,7 @@ impl<W: Write> Sheets<W> {
         ];
         let mut written = sheets
             .into_iter()
-            .map(Sheet::finish)
+            .map(FactWriter::finish)
             .collect::<Result<Vec<_>>>()?;
         written.sort_by_key(|(w, _)| {
             schema::FILES
@@ -330,7 +330,7 @@ mod tests {
             begins: None,
         };
         let error =
-            Sheet::create(&REORDERED, "aliases.csv".into(), io::sink()).expect_err("refused");
+            FactWriter::create(&REORDERED, "aliases.csv".into(), io::sink()).expect_err("refused");
         assert_eq!(
             error.to_string(),
             "the generator writes \"aliases.csv\" with columns [\"alias\", \"name\"], \
@@ -341,7 +341,8 @@ mod tests {
     #[test]
     fn writes_the_header_and_counts_rows_and_bytes() {
         let file = schema::file("aliases").expect("aliases");
-        let mut sheet = Sheet::create(file, "aliases.csv".into(), Vec::new()).expect("created");
+        let mut sheet =
+            FactWriter::create(file, "aliases.csv".into(), Vec::new()).expect("created");
         sheet
             .row(&["Jaysh al-Nasr", "Jaish al-Nasr"])
             .expect("written");

@@ -7,7 +7,7 @@ use std::io::Write;
 use super::dates::{self, FIRST_DAY, LAST_DAY};
 use super::places::Places;
 use super::random::Rng;
-use super::sheets::Sheet;
+use super::sheets::FactWriter;
 use crate::error::Result;
 
 /// Who publishes, with the reliability analysts usually give them.
@@ -124,7 +124,7 @@ impl Sources {
         places: &Places,
         groups: &[&str],
         rng: &mut Rng,
-        sheet: &mut Sheet<W>,
+        sheet: &mut FactWriter<W>,
     ) -> Result<()> {
         for index in 0..self.count {
             let id = Sources::id(index);

@@ -237,7 +237,7 @@ impl Reading<'_> {
     }
 
     /// Where the columns are, when the table is a workbook sheet.
-    pub(super) fn sheet(&self) -> Option<Sheet> {
+    pub(super) fn sheet(&self) -> Option<SheetLayout> {
         if self.table.addressing != Addressing::Cells {
             return None;
         }
@@ -251,7 +251,7 @@ impl Reading<'_> {
                 Some((column.name, cell.column))
             })
             .collect();
-        Some(Sheet {
+        Some(SheetLayout {
             file: self.table.file.as_str().into(),
             columns,
             first_column: self.table.first_column(),
