@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use super::Search;
 use crate::dl::check::{Checked, Step};
-use crate::dl::syntax::{CmpOp, Term};
+use crate::dl::instance;
+use crate::dl::syntax::CmpOp;
 use crate::facts::Value;
 use crate::model::Model;
 
@@ -70,110 +71,100 @@ pub(super) struct Compiled {
 /// bound in one 64-bit mask.
 const MAX_VARS: usize = 64;
 
-/// Numbers a rule's variables in order of first appearance and resolves its
-/// constants.
-pub(super) struct Numbering<'r> {
-    model: &'r Model,
-    rules: &'r Checked,
-    names: Vec<&'r str>,
-    usable: bool,
-}
-
-impl<'r> Numbering<'r> {
-    fn var(&mut self, name: &'r str) -> usize {
-        match self.names.iter().position(|n| *n == name) {
-            Some(i) => i,
-            None => {
-                self.names.push(name);
-                self.names.len() - 1
-            }
-        }
-    }
-
-    fn slot(&mut self, term: &'r Term) -> Slot {
-        match term {
-            Term::Var(name) => Slot::Var(self.var(name)),
-            Term::Str(text) => {
-                let symbol = self
-                    .rules
-                    .constant(text)
-                    .and_then(|i| self.model.constants.get(i));
-                match symbol {
+/// Compiles every rule for the why-not search over the same numbering of
+/// its variables as the code generator's instances ([`instance::layout`]):
+/// a variable (or a positive `_`) is the index of its capture, and a quoted
+/// constant the model's symbol for it. So the search and evaluation read a
+/// rule's steps alike.
+pub(super) fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
+    (0..rules.rules.len())
+        .map(|index| {
+            let rule = &rules.rules[index];
+            let layout = instance::layout(rules, index);
+            let mut usable = true;
+            let mut slot = |s: &instance::Slot| match *s {
+                instance::Slot::Capture(i) => Slot::Var(i),
+                instance::Slot::Constant(k) => match model.constants.get(k) {
                     Some(symbol) => Slot::Value(Value::Name(*symbol)),
                     None => {
-                        self.usable = false;
+                        usable = false;
                         Slot::Any
                     }
-                }
-            }
-            Term::Wildcard => Slot::Any,
-        }
-    }
-
-    fn slots(&mut self, terms: &'r [Term]) -> Box<[Slot]> {
-        terms.iter().map(|t| self.slot(t)).collect()
-    }
-}
-
-pub(super) fn compile(rules: &Checked, model: &Model) -> Vec<Compiled> {
-    rules
-        .rules
-        .iter()
-        .map(|rule| {
-            let mut n = Numbering {
-                model,
-                rules,
-                names: Vec::new(),
-                usable: true,
+                },
+                instance::Slot::Any => Slot::Any,
             };
-            let head = n.slots(&rule.head_terms);
-            let ops = rule
+            let head: Box<[Slot]> = layout.head.iter().map(&mut slot).collect();
+            let ops: Box<[Op]> = rule
                 .steps
                 .iter()
-                .map(|step| match step {
-                    Step::Scan { relation, terms } => Op::Scan {
-                        relation: *relation,
-                        terms: n.slots(terms),
-                    },
-                    Step::Absent { relation, terms } => Op::Absent {
-                        relation: *relation,
-                        terms: n.slots(terms),
-                    },
-                    Step::Test { builtin, args } => Op::Test {
-                        builtin: *builtin,
-                        args: n.slots(args),
-                    },
-                    Step::Bind { var, builtin, args } => {
-                        let args = n.slots(args);
-                        Op::Bind {
-                            var: n.var(var),
+                .zip(&layout.steps)
+                .map(|(step, slots)| {
+                    let mut slots: Vec<Slot> = slots.iter().map(&mut slot).collect();
+                    match step {
+                        Step::Scan { relation, .. } => Op::Scan {
+                            relation: *relation,
+                            terms: slots.into(),
+                        },
+                        Step::Absent { relation, .. } => Op::Absent {
+                            relation: *relation,
+                            terms: slots.into(),
+                        },
+                        Step::Test { builtin, .. } => Op::Test {
                             builtin: *builtin,
-                            args,
+                            args: slots.into(),
+                        },
+                        // The layout puts the bound variable after the
+                        // arguments, and after a `let`'s value.
+                        Step::Bind { builtin, .. } => {
+                            let var = slots.pop();
+                            Op::Bind {
+                                var: var_of(var),
+                                builtin: *builtin,
+                                args: slots.into(),
+                            }
+                        }
+                        Step::Let { .. } => {
+                            let var = slots.pop();
+                            Op::Let {
+                                var: var_of(var),
+                                value: slots.pop().unwrap_or(Slot::Any),
+                            }
+                        }
+                        Step::Compare { op, .. } => {
+                            let right = slots.pop().unwrap_or(Slot::Any);
+                            Op::Compare {
+                                left: slots.pop().unwrap_or(Slot::Any),
+                                op: *op,
+                                right,
+                            }
                         }
                     }
-                    Step::Let { var, value } => {
-                        let value = n.slot(value);
-                        Op::Let {
-                            var: n.var(var),
-                            value,
-                        }
-                    }
-                    Step::Compare { left, op, right } => Op::Compare {
-                        left: n.slot(left),
-                        op: *op,
-                        right: n.slot(right),
-                    },
                 })
                 .collect();
-            let vars = n.names.len();
+            let vars = layout.captures.len();
+            let bound_in_range = ops.iter().all(|op: &Op| match op {
+                Op::Bind { var, .. } | Op::Let { var, .. } => *var < vars,
+                _ => true,
+            });
             Compiled {
                 head,
                 ops,
                 vars,
-                usable: n.usable && vars <= MAX_VARS,
+                usable: usable && bound_in_range && vars <= MAX_VARS,
             }
         })
         .collect()
+}
+
+/// The variable a `let` or a built-in binds: always a capture in a checked
+/// rule's layout.
+fn var_of(slot: Option<Slot>) -> usize {
+    match slot {
+        Some(Slot::Var(var)) => var,
+        // Not reached for a checked rule; an out-of-range variable marks the
+        // rule unusable (see `compile`) rather than index past the bindings.
+        _ => usize::MAX,
+    }
 }
 
 /// Bound values → the positions of the tuples that have them.
