@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::conclusion;
 use crate::conclusion::ConclusionTable;
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::error::{Error, Result};
 use crate::facts::{Facts, Value};

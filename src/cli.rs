@@ -547,7 +547,7 @@ fn check(args: CheckArgs, stdout: &mut dyn Write) -> std::result::Result<(), Fai
 }
 
 /// The output relations named, or all of them, as indices.
-fn chosen_relations(checked: &silsila::dl::check::Checked, names: &[String]) -> Vec<usize> {
+fn chosen_relations(checked: &silsila::dl::program::Checked, names: &[String]) -> Vec<usize> {
     if names.is_empty() {
         (0..checked.relations.len())
             .filter(|&i| checked.relations[i].kind == DeclKind::Output)

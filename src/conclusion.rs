@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 use std::rc::Rc;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::dl::types::Type;
 use crate::error::{Error, Result};

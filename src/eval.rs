@@ -129,7 +129,7 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
 /// The fact rows behind each input tuple: those [`rows_in_run`] lets in.
 fn input_rows(
     facts: &Facts,
-    rules: &crate::dl::check::Checked,
+    rules: &crate::dl::program::Checked,
     relations: &[Relation],
     as_of: Date,
 ) -> Vec<InputRows> {

@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use crate::builtin::{self, Outcome};
-use crate::dl::check::{Checked, Step};
+use crate::dl::program::{Checked, Step};
 use crate::dl::syntax::DeclKind;
 use crate::facts::{Confidence, Facts, Grade, Symbol, Value};
 use crate::model::{Model, Tuple};

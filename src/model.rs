@@ -1,7 +1,7 @@
 //! The evaluated model: every relation's tuples with their grades, and the
 //! conclusions printed from it.
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::facts::{Date, Symbol, Value};
 pub use crate::relation::{Instances, Relation, Tuple};
 

@@ -15,8 +15,8 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::dl::check::Checked;
 use crate::dl::instance::{layout, Layout, Slot};
+use crate::dl::program::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::facts::{Symbol, Value};
 use crate::merge::Merged;

@@ -4,7 +4,8 @@
 
 use std::sync::OnceLock;
 
-use crate::dl::check::{compile, Checked};
+use crate::dl::check::compile;
+use crate::dl::program::Checked;
 use crate::error::{Error, Result};
 
 include!(concat!(env!("OUT_DIR"), "/rule_files.rs"));

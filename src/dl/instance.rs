@@ -9,7 +9,7 @@
 //! rewriting of Datalog provenance: each rule `h :- b1, ..., bn` becomes
 //! `fired(vars) :- b1, ..., bn` and `h :- fired(vars)`.)
 
-use super::check::{Checked, Step};
+use super::program::{Checked, Step};
 use super::syntax::Term;
 use super::types::Type;
 

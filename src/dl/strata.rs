@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::check::{Declared, Rule, Step};
+use super::program::{Declared, Rule, Step};
 use super::syntax::RuleError;
 
 /// Negation must not go through recursion: crepe evaluates in strata.

@@ -6,8 +6,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::rc::Rc;
 
 use super::Search;
-use crate::dl::check::{Checked, Step};
 use crate::dl::instance;
+use crate::dl::program::{Checked, Step};
 use crate::dl::syntax::CmpOp;
 use crate::facts::Value;
 use crate::model::Model;

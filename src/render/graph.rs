@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::eval::rows_in_run;
 use crate::facts::{Confidence, Date, Facts, Grade, Symbol, Value};
 use crate::model::Model;

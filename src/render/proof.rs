@@ -14,7 +14,7 @@ pub use why_not::why_not_text;
 
 use why_not::merge_names;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::explain::{Condition, Proof, RowRef};
 use crate::facts::{Facts, Grade, Symbol, Value};
 

@@ -10,7 +10,7 @@
 
 use std::fmt::Write;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::dl::syntax::DeclKind;
 use crate::explain::{Explainer, Proof};
 use crate::facts::Facts;

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 
 /// Each merged relation: its index, what it reads, and what it does, in words.
 fn merges(checked: &Checked) -> Vec<(usize, [&str; 2], String)> {

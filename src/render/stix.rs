@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value as Json};
 use uuid::Uuid;
 
-use crate::dl::check::Checked;
+use crate::dl::program::Checked;
 use crate::eval::rows_in_run;
 use crate::facts::{Confidence, Date, Facts, Grade, Symbol, Value};
 use crate::model::Model;

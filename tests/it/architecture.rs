@@ -74,11 +74,11 @@ fn found_outside(allowed: &[&str], needles: &[&str]) -> Vec<String> {
 #[test]
 fn only_eval_names_the_generated_crepe_program() {
     // The generated program is included from OUT_DIR as `rules.rs`, lives in
-    // a module `program` and is built with `crepe::`; only eval.rs may
+    // a module `crepe_program` and is built with `crepe::`; only eval.rs may
     // include or name it, and only the code generator (and the build
     // script that runs it) may write it.
     let allowed = ["src/eval.rs", "src/dl/codegen.rs", "src/build.rs"];
-    let found = found_outside(&allowed, &["/rules.rs\"", "program::", "crepe::"]);
+    let found = found_outside(&allowed, &["/rules.rs\"", "crepe_program", "crepe::"]);
     assert_eq!(found, Vec::<String>::new());
     let eval = std::fs::read_to_string(root().join("src/eval.rs")).unwrap();
     assert!(

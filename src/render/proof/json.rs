@@ -302,7 +302,7 @@ fn node_json<'a>(context: &Context<'a>, proof: &Proof, mark: Mark) -> Node<'a> {
     }
 }
 
-fn rule_json(rule: &crate::dl::check::Rule) -> RuleJson<'_> {
+fn rule_json(rule: &crate::dl::program::Rule) -> RuleJson<'_> {
     RuleJson {
         name: &rule.name,
         file: &rule.loc.file,

@@ -67,7 +67,7 @@ fn key_columns(context: &Context, relation: usize) -> String {
 pub(super) fn merge_names<'c>(
     context: &Context<'c>,
     relation: usize,
-) -> Option<(&'c crate::dl::check::Declared, &'c str, &'c str)> {
+) -> Option<(&'c crate::dl::program::Declared, &'c str, &'c str)> {
     let declared = context.rules.relations.get(relation)?;
     let merge = declared.merges?;
     let source = &context.rules.relations.get(merge.source)?.name;
