@@ -435,12 +435,7 @@ fn report(args: ReportArgs) -> std::result::Result<(), Failure> {
     let model = eval::run(&facts, &args.run.options())?;
     progress.phase("finding each conclusion's proof");
     let parameters = parameters(&args.facts.facts, &args.run, &model);
-    let run = format!(
-        "--as-of {}, --recent {} days (active since {})",
-        render::date_or_none(model.as_of),
-        args.run.recent,
-        render::date_or_none(model.recent_since)
-    );
+    let run = render::proof::run_given(&model, args.run.recent);
     let html = render::report::html(&facts, checked, &model, &parameters, run)?;
     drop(progress);
     warn(&facts.warnings)?;

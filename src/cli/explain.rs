@@ -21,12 +21,7 @@ pub(super) fn explain(
     let context = render::proof::Context {
         facts: &facts,
         rules: checked,
-        run: format!(
-            "--as-of {}, --recent {} days (active since {})",
-            render::date_or_none(model.as_of),
-            args.run.recent,
-            render::date_or_none(model.recent_since)
-        ),
+        run: render::proof::run_given(&model, args.run.recent),
         width: text_width(),
     };
     if args.why_not {

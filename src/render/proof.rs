@@ -18,6 +18,16 @@ use crate::dl::program::Checked;
 use crate::explain::{Condition, Proof, RowRef};
 use crate::facts::{Facts, Grade, Symbol, Value};
 
+/// How a proof leaf of the run's parameters says what was given:
+/// `--as-of 2022-11-15, --recent 365 days (active since 2021-11-15)`.
+pub fn run_given(model: &crate::model::Model, recent_days: u32) -> String {
+    format!(
+        "--as-of {}, --recent {recent_days} days (active since {})",
+        super::date_or_none(model.as_of),
+        super::date_or_none(model.recent_since)
+    )
+}
+
 /// What rendering needs besides the proof.
 pub struct Context<'a> {
     /// The facts, for names, rows and sources.
