@@ -110,24 +110,24 @@ impl Proof {
         }
     }
 
-    /// Every fact row the proof rests on, in proof order, without repeats.
+    /// Every fact row the proof rests on, in proof order (depth first,
+    /// premises in rule order), without repeats. An explicit stack, so that
+    /// a proof as deep as the user's data cannot exhaust the call stack.
     pub fn rows(&self) -> Vec<RowRef> {
         let mut rows = Vec::new();
-        self.collect_rows(&mut rows);
-        rows
-    }
-
-    fn collect_rows(&self, out: &mut Vec<RowRef>) {
-        match self {
-            Proof::Fact { rows, .. } => {
-                for row in rows {
-                    if !out.contains(row) {
-                        out.push(*row);
-                    }
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut stack: Vec<&Proof> = vec![self];
+        while let Some(proof) = stack.pop() {
+            match proof {
+                Proof::Fact { rows: own, .. } => {
+                    rows.extend(own.iter().filter(|row| seen.insert(**row)));
+                }
+                Proof::Rule { premises, .. } => {
+                    stack.extend(premises.iter().rev().map(|p| p.as_ref()));
                 }
             }
-            Proof::Rule { premises, .. } => premises.iter().for_each(|p| p.collect_rows(out)),
         }
+        rows
     }
 
     /// The premise that sets this node's grade: the first whose confidence
@@ -247,26 +247,6 @@ impl<'a> Explainer<'a> {
             proved: HashMap::default(),
         }
     }
-}
-
-/// The grade a rule gives its conclusion: the weakest of its premises, at
-/// most what its hedged tests leave, and one step less when the relation is
-/// inferred. The same arithmetic as the generated code's (`dl::codegen`).
-pub fn conclusion_grade(
-    premises: impl Iterator<Item = Grade>,
-    conditions: &[Condition],
-    inferred: bool,
-) -> Grade {
-    let mut grade = premises.reduce(Grade::weakest).unwrap_or(Grade::CERTAIN);
-    for condition in conditions {
-        if let Condition::Test { cap: Some(cap), .. } = condition {
-            grade = grade.at_most(Some(*cap));
-        }
-    }
-    if inferred {
-        grade = grade.inferred();
-    }
-    grade
 }
 
 /// Proofs read off the recorded derivations, remembering those built; and
