@@ -136,12 +136,21 @@ pub enum Outcome {
 /// has typed to its parameters; `None` only where they do not fit.
 type Call = fn(&[Value]) -> Option<Outcome>;
 
-/// The date at position `i` of the arguments.
-fn date(args: &[Value], i: usize) -> Option<Date> {
-    match args.get(i) {
-        Some(Value::Date(d)) => Some(*d),
-        _ => None,
+/// The arguments as `N` dates, when they are.
+fn dates<const N: usize>(args: &[Value]) -> Option<[Date; N]> {
+    let mut out = [Date::UNKNOWN; N];
+    for (slot, arg) in out.iter_mut().zip(args) {
+        match arg {
+            Value::Date(date) => *slot = *date,
+            Value::Name(_) => return None,
+        }
     }
+    (args.len() == N).then_some(out)
+}
+
+/// A date a function gives, as its outcome.
+fn gives(date: Date) -> Option<Outcome> {
+    Some(Outcome::Value(Value::Date(date)))
 }
 
 /// Every built-in's implementation, in the order of [`BUILTINS`] and
@@ -150,51 +159,37 @@ fn date(args: &[Value], i: usize) -> Option<Date> {
 /// checks that each entry is the one its name says.
 const CALLS: [(&str, Call); BUILTINS.len()] = [
     ("overlaps", |a| {
-        Some(Outcome::Hedged(overlaps(
-            date(a, 0)?,
-            date(a, 1)?,
-            date(a, 2)?,
-            date(a, 3)?,
-        )))
+        let [s1, e1, s2, e2] = dates(a)?;
+        Some(Outcome::Hedged(overlaps(s1, e1, s2, e2)))
     }),
     ("covers", |a| {
-        Some(Outcome::Holds(covers(
-            date(a, 0)?,
-            date(a, 1)?,
-            date(a, 2)?,
-            date(a, 3)?,
-        )))
+        let [s1, e1, s2, e2] = dates(a)?;
+        Some(Outcome::Holds(covers(s1, e1, s2, e2)))
     }),
     ("later_start", |a| {
-        Some(Outcome::Value(Value::Date(later_start(
-            date(a, 0)?,
-            date(a, 1)?,
-        ))))
+        let [x, y] = dates(a)?;
+        gives(later_start(x, y))
     }),
     ("earlier_end", |a| {
-        Some(Outcome::Value(Value::Date(earlier_end(
-            date(a, 0)?,
-            date(a, 1)?,
-        ))))
+        let [x, y] = dates(a)?;
+        gives(earlier_end(x, y))
     }),
     ("ends_since", |a| {
-        Some(Outcome::Holds(ends_since(date(a, 0)?, date(a, 1)?)))
+        let [end, since] = dates(a)?;
+        Some(Outcome::Holds(ends_since(end, since)))
     }),
     ("end_or_start", |a| {
-        Some(Outcome::Value(Value::Date(end_or_start(
-            date(a, 0)?,
-            date(a, 1)?,
-        ))))
+        let [start, end] = dates(a)?;
+        gives(end_or_start(start, end))
     }),
     ("last_seen", |a| {
-        Some(Outcome::Value(Value::Date(last_seen(
-            date(a, 0)?,
-            date(a, 1)?,
-            date(a, 2)?,
-            date(a, 3)?,
-        ))))
+        let [start, end, reported, as_of] = dates(a)?;
+        gives(last_seen(start, end, reported, as_of))
     }),
-    ("known", |a| Some(Outcome::Holds(known(date(a, 0)?)))),
+    ("known", |a| {
+        let [date] = dates(a)?;
+        Some(Outcome::Holds(known(date)))
+    }),
 ];
 
 /// Calls the built-in at `index` of [`BUILTINS`], for explanations. `None`
