@@ -4,10 +4,9 @@
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
-use super::why_not::merged_why_not;
+use super::why_not::{merged_why_not, premise_text};
 use super::{
-    atom_text, condition_text, conditions_cap, disputes, fact_row, inferred, merge_text, Context,
-    Mark,
+    condition_text, conditions_cap, disputes, fact_row, inferred, merge_text, Context, Mark,
 };
 use crate::explain::{Proof, Refusal, RuleRefusal};
 use crate::facts::{Facts, Symbol, Value};
@@ -353,32 +352,22 @@ fn refusals_json<'a>(context: &Context<'a>, refusals: &[RuleRefusal]) -> Vec<Ref
     refusals
         .iter()
         .map(|refused| {
+            let premise = premise_text(context, &refused.refusal).unwrap_or_default();
             let (outcome, detail) = match &refused.refusal {
-                Refusal::Missing {
-                    relation,
-                    values,
-                    because,
-                } => (
+                Refusal::Missing { because, .. } => (
                     "missing",
                     RefusalDetail::Missing {
-                        premise: atom_text(context, *relation, values),
+                        premise,
                         because: refusals_json(context, because),
                     },
                 ),
-                Refusal::Blocked {
-                    relation,
-                    proof,
-                    values,
-                } => {
-                    let values: Vec<Option<Value>> = values.iter().copied().map(Some).collect();
-                    (
-                        "blocked",
-                        RefusalDetail::Blocked {
-                            premise: atom_text(context, *relation, &values),
-                            proof: proof.as_ref().map(|p| Box::new(json(context, p))),
-                        },
-                    )
-                }
+                Refusal::Blocked { proof, .. } => (
+                    "blocked",
+                    RefusalDetail::Blocked {
+                        premise,
+                        proof: proof.as_ref().map(|p| Box::new(json(context, p))),
+                    },
+                ),
                 Refusal::Fails { condition } => (
                     "fails",
                     RefusalDetail::Fails {

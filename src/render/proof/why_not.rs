@@ -99,6 +99,23 @@ fn blocked_rows(refusals: &[RuleRefusal], rows: &mut Vec<RowRef>) {
     }
 }
 
+/// The premise a refusal names, in words: the missing one, or the negated
+/// one that holds; text and JSON alike.
+pub(super) fn premise_text(context: &Context, refusal: &Refusal) -> Option<String> {
+    match refusal {
+        Refusal::Missing {
+            relation, values, ..
+        } => Some(atom_text(context, *relation, values)),
+        Refusal::Blocked {
+            relation, values, ..
+        } => {
+            let values: Vec<Option<Value>> = values.iter().copied().map(Some).collect();
+            Some(atom_text(context, *relation, &values))
+        }
+        Refusal::Fails { .. } | Refusal::Derives => None,
+    }
+}
+
 fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out: &mut String) {
     for (i, refused) in refusals.iter().enumerate() {
         let (first, rest) = branch(indent, i + 1 == refusals.len());
@@ -108,28 +125,14 @@ fn write_refusals(context: &Context, refusals: &[RuleRefusal], indent: &str, out
                 rule.name, rule.loc, rule.reason
             ));
         }
+        let premise = premise_text(context, &refused.refusal).unwrap_or_default();
         match &refused.refusal {
-            Refusal::Missing {
-                relation,
-                values,
-                because,
-            } => {
-                out.push_str(&format!(
-                    "{rest}missing: no {} holds\n",
-                    atom_text(context, *relation, values)
-                ));
+            Refusal::Missing { because, .. } => {
+                out.push_str(&format!("{rest}missing: no {premise} holds\n"));
                 write_refusals(context, because, &rest, out);
             }
-            Refusal::Blocked {
-                relation,
-                proof,
-                values,
-            } => {
-                let values: Vec<Option<Value>> = values.iter().copied().map(Some).collect();
-                out.push_str(&format!(
-                    "{rest}blocked: {} holds\n",
-                    atom_text(context, *relation, &values)
-                ));
+            Refusal::Blocked { proof, .. } => {
+                out.push_str(&format!("{rest}blocked: {premise} holds\n"));
                 if let Some(proof) = proof {
                     let indent = format!("{rest}   ");
                     write_node(context, proof, &indent, &indent, Mark::Root, out);
