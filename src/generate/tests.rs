@@ -80,8 +80,9 @@ fn date(text: &str) -> Date {
 
 /// What `silsila check` finds in the folder at `dir` (every error and
 /// warning, as it prints them, with the folder cut off), then what the
-/// generator promises beyond what loading insists on, each as a line.
-fn problems(dir: &Path) -> Vec<String> {
+/// generator promises beyond what loading insists on, read from `folder`
+/// (the same files, read back), each as a line.
+fn problems(dir: &Path, folder: &Folder) -> Vec<String> {
     let words = &crate::rules::rules().expect("the compiled rules").constants;
     let (_, found) = crate::facts::check(dir, words).expect("a readable folder");
     let prefix = format!("{}/", dir.display());
@@ -98,7 +99,6 @@ fn problems(dir: &Path) -> Vec<String> {
         .filter(|p| !gap(p))
         .map(|p| p.to_string().replace(&prefix, ""))
         .collect();
-    let folder = Folder::read(dir);
     let mut problem = |file: &str, line: usize, what: String| {
         problems.push(format!("{file}.csv:{}: {what}", line + 2));
     };
@@ -156,8 +156,8 @@ fn lineage_problems(mergers: &Table) -> Vec<String> {
 
 #[track_caller]
 fn assert_consistent(dir: &Path) -> Folder {
-    let problems = problems(dir);
     let folder = Folder::read(dir);
+    let problems = problems(dir, &folder);
     assert!(
         problems.is_empty(),
         "{} problems:\n{}",
@@ -261,7 +261,7 @@ fn the_check_finds_broken_facts() {
     let aliases = tables.get_mut("aliases").expect("aliases");
     aliases.rows[0][0] = town.to_uppercase();
     folder.write(dir.path());
-    let found = problems(dir.path()).join("\n");
+    let found = problems(dir.path(), &folder).join("\n");
     for expected in [
         format!("membership.csv:{repeated_line}: this row repeats line 3 exactly"),
         format!("membership.csv:4: column \"group\": {person:?} is a person in entities.csv but is used here as a group"),
@@ -288,7 +288,7 @@ fn the_check_finds_broken_facts() {
     locations.rows[1][source] = "src-99999".into();
     folder.write(dir.path());
     assert_eq!(
-        problems(dir.path()),
+        problems(dir.path(), &folder),
         [
             "membership.csv:5: column \"end\": \"2019\" is before the start \"2020-05\"",
             "locations.csv:3: column \"source\": unknown source \"src-99999\"",
