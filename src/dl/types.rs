@@ -36,6 +36,12 @@ impl Type {
         Type::DECLARED.into_iter().find(|t| t.name() == text)
     }
 
+    /// The type a declaration names, or [`Type::Unknown`] when it is
+    /// misspelt (which the checker reports once, where it is declared).
+    pub fn named(text: &str) -> Type {
+        Type::parse(text).unwrap_or(Type::Unknown)
+    }
+
     /// How rules write it.
     pub fn name(self) -> &'static str {
         match self {

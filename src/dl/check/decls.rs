@@ -33,12 +33,11 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
         let mut seen = HashSet::new();
         for column in &decl.columns {
             if Type::parse(&column.ty).is_none() {
-                let types: Vec<&str> = Type::DECLARED.iter().map(|t| t.name()).collect();
                 errors.push(error(format!(
                     "column {:?} has unknown type {:?}; types are {}",
                     column.name,
                     column.ty,
-                    types.join(", ")
+                    type_list(&Type::DECLARED)
                 )));
             }
             if !seen.insert(column.name.as_str()) {
@@ -48,7 +47,7 @@ pub(super) fn check_decls(program: &Program, errors: &mut Vec<RuleError>) -> Vec
         let columns: Vec<(String, Type)> = decl
             .columns
             .iter()
-            .map(|c| (c.name.clone(), Type::parse(&c.ty).unwrap_or(Type::Unknown)))
+            .map(|c| (c.name.clone(), Type::named(&c.ty)))
             .collect();
         if decl.kind == DeclKind::Input {
             if let Some(message) = input_mismatch(&decl.name, &columns) {
@@ -156,11 +155,7 @@ fn check_merge(
         ));
         ok = false;
     }
-    let types: Vec<Type> = decl
-        .columns
-        .iter()
-        .map(|c| Type::parse(&c.ty).unwrap_or(Type::Unknown))
-        .collect();
+    let types: Vec<Type> = decl.columns.iter().map(|c| Type::named(&c.ty)).collect();
     if types.len() < 3 || types[types.len() - 3..] != [Type::Place, Type::Date, Type::Date] {
         errors.push(error(format!(
             "{:?} merges periods, so its last three columns must be a place, a start and an end (place, date, date)",
@@ -224,7 +219,7 @@ fn check_merge(
 fn input_mismatch(name: &str, columns: &[(String, Type)]) -> Option<String> {
     // The schema names types as rules write them (it is shared with the
     // build script and so cannot name this crate's `Type`).
-    let typed = |name: &str, ty: &str| (name.to_string(), Type::parse(ty).unwrap_or(Type::Unknown));
+    let typed = |name: &str, ty: &str| (name.to_string(), Type::named(ty));
     let expected: Vec<(String, Type)> = if name == schema::PARAMS_RELATION {
         schema::PARAMS_COLUMNS
             .iter()
