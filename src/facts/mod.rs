@@ -135,9 +135,8 @@ impl Table {
     /// Each row with the names in the given rule columns, found by column
     /// name so that a change to the schema cannot silently shift them (an
     /// empty cell is the empty name). A row whose cell there is not a name
-    /// is left out. A column
-    /// the file does not have is a bug, which `debug_assert!` catches in
-    /// tests; in a release build no row is given.
+    /// is left out. A column the file does not have is a bug, which
+    /// `debug_assert!` catches in tests; in a release build no row is given.
     pub fn names<const N: usize>(
         &self,
         columns: [&str; N],
