@@ -28,8 +28,9 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
     println!("cargo::rerun-if-changed=rules");
     match compile(&manifest) {
-        Ok((files, code)) => {
+        Ok((files, code, bare)) => {
             write(&out_dir.join("rules.rs"), &code);
+            write(&out_dir.join("rules_bare.rs"), &bare);
             write(
                 &out_dir.join("rule_files.rs"),
                 &rule_files(&manifest, &files),
@@ -77,16 +78,20 @@ fn read_rules(manifest: &Path, folder: &str) -> Result<Vec<(String, String)>, Ve
         .collect()
 }
 
-/// Checks rule files and generates their crepe program; on failure, the
-/// messages to report.
-fn generate(files: &[(String, String)]) -> Result<String, Vec<String>> {
+/// Checks rule files; on failure, the messages to report.
+fn check(files: &[(String, String)]) -> Result<dl::program::Checked, Vec<String>> {
     let files: Vec<(&str, &str)> = files
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    let checked = dl::check::compile(&files)
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-    Ok(dl::codegen::generate(&checked))
+    dl::check::compile(&files)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>())
+}
+
+/// Checks rule files and generates their crepe program; on failure, the
+/// messages to report.
+fn generate(files: &[(String, String)]) -> Result<String, Vec<String>> {
+    Ok(dl::codegen::generate(&check(files)?))
 }
 
 /// The generated code of every `tests/ui/pass/NAME.dl`, each in `mod NAME`.
@@ -107,16 +112,19 @@ fn ui_pass(manifest: &Path) -> Result<String, Vec<String>> {
     Ok(out)
 }
 
-/// Reads, checks and generates the rules; the file names and the code, or
-/// the messages to report.
-fn compile(manifest: &Path) -> Result<(Vec<String>, String), Vec<String>> {
+/// Reads, checks and generates the rules; the file names, the code, and
+/// the code of the rules alone for the scale benchmark's floor, or the
+/// messages to report.
+fn compile(manifest: &Path) -> Result<(Vec<String>, String, String), Vec<String>> {
     let files = read_rules(manifest, "rules")?;
-    let code = generate(&files)?;
+    let checked = check(&files)?;
+    let code = dl::codegen::generate(&checked);
+    let bare = dl::codegen::generate_bare(&checked, "silsila");
     let names = files
         .iter()
         .map(|(display, _)| display.trim_start_matches("rules/").to_string())
         .collect();
-    Ok((names, code))
+    Ok((names, code, bare))
 }
 
 /// The rules files as `(display path, text)`, embedded in the binary so the

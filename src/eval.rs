@@ -35,23 +35,23 @@ impl Default for Options {
     }
 }
 
-fn symbol(tuple: &Tuple, column: usize) -> Symbol {
-    match tuple.values.get(column) {
-        Some(Value::Name(symbol)) => *symbol,
-        _ => Symbol::EMPTY,
-    }
+/// What evaluation is given: the run's dates, the symbol of each of the
+/// rules' quoted constants, and every input relation's tuples.
+#[derive(Clone, Debug)]
+pub struct Given {
+    /// The as-of date: `--as-of`, or the latest date in the facts.
+    pub as_of: Date,
+    /// The first day of the recent window.
+    pub recent_since: Date,
+    /// The symbol each quoted constant stands for.
+    pub constants: Vec<Symbol>,
+    /// Per relation of the rules, in declaration order: an input's tuples
+    /// (the rows [`rows_in_run`] lets in); nothing for a derived relation.
+    pub inputs: Vec<Vec<Tuple>>,
 }
 
-fn date(tuple: &Tuple, column: usize) -> Date {
-    match tuple.values.get(column) {
-        Some(Value::Date(date)) => *date,
-        _ => Date::UNKNOWN,
-    }
-}
-
-/// Runs the compiled rules over the facts.
-pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
-    let rules = rules()?;
+/// What evaluation of `rules` over the facts is given.
+pub fn given(facts: &Facts, rules: &crate::dl::program::Checked, options: &Options) -> Given {
     let as_of = options.as_of.unwrap_or_else(|| facts.latest_date());
     let recent_since = if as_of.is_known() {
         let days = i32::try_from(options.recent_days).unwrap_or(i32::MAX);
@@ -88,6 +88,23 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
             }
         })
         .collect();
+    Given {
+        as_of,
+        recent_since,
+        constants,
+        inputs,
+    }
+}
+
+/// Runs the compiled rules over the facts.
+pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
+    let rules = rules()?;
+    let Given {
+        as_of,
+        recent_since,
+        constants,
+        inputs,
+    } = given(facts, rules, options);
     // crepe returns hash sets; sorted relations make every later step
     // (printing, choosing among equally good proofs) deterministic.
     let (derived, fired) = evaluate(&constants, &inputs);

@@ -28,7 +28,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 pub mod about;
-pub(crate) mod builtin;
+pub mod builtin;
 pub mod conclusion;
 pub mod diff;
 pub mod dl;

@@ -2,7 +2,7 @@
 //! recorded instances ([`Instances`]). Below both the model and its
 //! provenance, which read them.
 
-use crate::facts::{Grade, Value};
+use crate::facts::{Date, Grade, Symbol, Value};
 
 /// One tuple of a relation: its values, in column order, and its grade.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11,6 +11,24 @@ pub struct Tuple {
     pub values: Box<[Value]>,
     /// The grade of this derivation (or fact row).
     pub grade: Grade,
+}
+
+impl Tuple {
+    /// The name in `column`; the empty name where there is none.
+    pub fn symbol(&self, column: usize) -> Symbol {
+        match self.values.get(column) {
+            Some(Value::Name(symbol)) => *symbol,
+            _ => Symbol::EMPTY,
+        }
+    }
+
+    /// The date in `column`; the unknown date where there is none.
+    pub fn date(&self, column: usize) -> Date {
+        match self.values.get(column) {
+            Some(Value::Date(date)) => *date,
+            _ => Date::UNKNOWN,
+        }
+    }
 }
 
 /// A relation's tuples, sorted by values and then grade, stored flat: the

@@ -67,15 +67,30 @@ fn constants_of<'s>(slots: impl Iterator<Item = &'s Slot>) -> Vec<usize> {
     used
 }
 
-/// Generates one rule as two crepe rules: the body derives an instance,
-/// recording every captured value and each premise's grade, and the head
-/// is derived from the instance.
+/// What a generated program carries besides the rules' own columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Carry {
+    /// A grade in every tuple and an instance relation per rule: the
+    /// program silsila runs.
+    Provenance,
+    /// Nothing: the rules alone, as the scale benchmark's floor measures
+    /// what crepe itself spends on them.
+    Nothing,
+}
+
+/// Generates one rule. Carrying provenance, it is two crepe rules: the
+/// body derives an instance, recording every captured value and each
+/// premise's grade, and the head is derived from the instance. Carrying
+/// nothing, it is the rule itself. `krate` is the path built-ins are
+/// called through.
 fn generate_rule(
     checked: &Checked,
     index: usize,
     rule: &crate::dl::program::Rule,
+    (carry, krate): (Carry, &str),
     out: &mut String,
 ) {
+    let graded = carry == Carry::Provenance;
     let layout = instance::layout(checked, index);
     let _ = writeln!(out, "        // {} ({})", rule.name, rule.loc);
     let mut clauses: Vec<String> = constants_of(layout.steps.iter().flatten())
@@ -105,9 +120,11 @@ fn generate_rule(
                     }
                 }
                 bound.extend(here);
-                let grade = format!("grade_{}", grades.len());
-                fields.push(grade.clone());
-                grades.push(grade);
+                if graded {
+                    let grade = format!("grade_{}", grades.len());
+                    fields.push(grade.clone());
+                    grades.push(grade);
+                }
                 clauses.push(format!(
                     "{}({})",
                     struct_name(&checked.relations[*relation].name),
@@ -117,7 +134,9 @@ fn generate_rule(
             }
             Step::Absent { relation, .. } => {
                 let mut fields: Vec<String> = slots.iter().map(|&s| code(s)).collect();
-                fields.push("_".into());
+                if graded {
+                    fields.push("_".into());
+                }
                 clauses.push(format!(
                     "!{}({})",
                     struct_name(&checked.relations[*relation].name),
@@ -132,7 +151,7 @@ fn generate_rule(
                     // cap bounds the conclusion's confidence.
                     let cap = format!("cap_{}", caps.len());
                     clauses.push(format!(
-                        "let {cap} = crate::builtin::{}({})",
+                        "let {cap} = {krate}::builtin::{}({})",
                         builtin.name,
                         args.join(", ")
                     ));
@@ -140,7 +159,7 @@ fn generate_rule(
                     caps.push(cap);
                 } else {
                     clauses.push(format!(
-                        "(crate::builtin::{}({}))",
+                        "({krate}::builtin::{}({}))",
                         builtin.name,
                         args.join(", ")
                     ));
@@ -153,7 +172,7 @@ fn generate_rule(
                 }
                 let args: Vec<String> = args.iter().map(|&s| code(s)).collect();
                 clauses.push(format!(
-                    "let {} = crate::builtin::{}({})",
+                    "let {} = {krate}::builtin::{}({})",
                     code(*var),
                     crate::dl::builtins::BUILTINS[*builtin].name,
                     args.join(", ")
@@ -174,6 +193,25 @@ fn generate_rule(
                 clauses.push(format!("({} {op} {})", code(slots[0]), code(slots[1])));
             }
         }
+    }
+    if !graded {
+        // The head's constants that the body does not join already.
+        let body = constants_of(layout.steps.iter().flatten());
+        let mut joined: Vec<String> = constants_of(layout.head.iter())
+            .into_iter()
+            .filter(|k| !body.contains(k))
+            .map(|k| format!("Constant({k}u32, c{k})"))
+            .collect();
+        joined.append(&mut clauses);
+        let head: Vec<String> = layout.head.iter().map(|&s| code(s)).collect();
+        let _ = writeln!(
+            out,
+            "        {}({}) <-\n            {};\n",
+            struct_name(&checked.relations[rule.head].name),
+            head.join(", "),
+            joined.join(",\n            ")
+        );
+        return;
     }
     let mut grade = match grades.split_first() {
         None => "Grade::CERTAIN".to_string(),
@@ -246,31 +284,7 @@ pub fn generate(checked: &Checked) -> String {
     out.push_str("mod crepe_program {\n");
     out.push_str("    #![allow(clippy::all, unused_parens, unused_variables, non_snake_case)]\n");
     out.push_str("    use crate::facts::{Date, Grade, Symbol};\n\n");
-    out.push_str("    crepe::crepe! {\n");
-    out.push_str("        @input\n        pub struct Constant(pub u32, pub Symbol);\n\n");
-    // A merged relation is computed after evaluation (`crate::merge`), so
-    // crepe never sees it.
-    for relation in checked.relations.iter().filter(|r| r.merges.is_none()) {
-        let attribute = if relation.kind == DeclKind::Input {
-            "@input"
-        } else {
-            // Every derived relation is an output, so that explanations can
-            // find the premises of any conclusion.
-            "@output"
-        };
-        let mut fields: Vec<String> = relation
-            .columns
-            .iter()
-            .map(|(_, ty)| format!("pub {}", ty.rust()))
-            .collect();
-        fields.push("pub Grade".into());
-        let _ = writeln!(
-            out,
-            "        {attribute}\n        pub struct {}({});\n",
-            struct_name(&relation.name),
-            fields.join(", ")
-        );
-    }
+    relation_structs(checked, Carry::Provenance, &mut out);
     for index in 0..checked.rules.len() {
         let layout = instance::layout(checked, index);
         let mut fields: Vec<String> = layout
@@ -288,10 +302,138 @@ pub fn generate(checked: &Checked) -> String {
         );
     }
     for (index, rule) in checked.rules.iter().enumerate() {
-        generate_rule(checked, index, rule, &mut out);
+        generate_rule(checked, index, rule, (Carry::Provenance, "crate"), &mut out);
     }
     out.push_str("    }\n}\n\n");
     generate_evaluate(checked, &mut out);
+    out
+}
+
+/// The start of a crepe program: the constants and one struct per
+/// relation crepe sees.
+fn relation_structs(checked: &Checked, carry: Carry, out: &mut String) {
+    out.push_str("    crepe::crepe! {\n");
+    out.push_str("        @input\n        pub struct Constant(pub u32, pub Symbol);\n\n");
+    // A merged relation is computed after evaluation (`crate::merge`), so
+    // crepe never sees it.
+    for relation in checked.relations.iter().filter(|r| r.merges.is_none()) {
+        let attribute = if relation.kind == DeclKind::Input {
+            "@input"
+        } else {
+            // Every derived relation is an output, so that explanations can
+            // find the premises of any conclusion.
+            "@output"
+        };
+        let mut fields: Vec<String> = relation
+            .columns
+            .iter()
+            .map(|(_, ty)| format!("pub {}", ty.rust()))
+            .collect();
+        if carry == Carry::Provenance {
+            fields.push("pub Grade".into());
+        }
+        let _ = writeln!(
+            out,
+            "        {attribute}\n        pub struct {}({});\n",
+            struct_name(&relation.name),
+            fields.join(", ")
+        );
+    }
+}
+
+/// The derived relations crepe returns, by index.
+fn outputs(checked: &Checked) -> Vec<usize> {
+    checked
+        .relations
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.kind != DeclKind::Input && r.merges.is_none())
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Feeds the constants and every input relation's tuples to `runtime`,
+/// a `module::Crepe`.
+fn feed_inputs(checked: &Checked, module: &str, carry: Carry, out: &mut String) {
+    let _ = writeln!(out, "    let mut runtime = {module}::Crepe::new();");
+    let _ = writeln!(
+        out,
+        "    runtime.extend(constants.iter().enumerate().map(|(k, &symbol)| {module}::Constant(k as u32, symbol)));",
+    );
+    for (i, relation) in checked.relations.iter().enumerate() {
+        if relation.kind != DeclKind::Input {
+            continue;
+        }
+        let mut fields: Vec<String> = relation
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, (_, ty))| {
+                if *ty == Type::Date {
+                    format!("t.date({c})")
+                } else {
+                    format!("t.symbol({c})")
+                }
+            })
+            .collect();
+        if carry == Carry::Provenance {
+            fields.push("t.grade".into());
+        }
+        let _ = writeln!(
+            out,
+            "    if let Some(rows) = inputs.get({i}) {{\n        runtime.extend(rows.iter().map(|t| {module}::{}({})));\n    }}",
+            struct_name(&relation.name),
+            fields.join(", ")
+        );
+    }
+}
+
+/// Generates the rules alone, with no grades and no instance relations:
+/// the scale benchmark's floor (`tests/bench/floor.rs`), what crepe spends
+/// on silsila's rules before any provenance. `krate` names the library
+/// (`silsila`, from outside it). Its `evaluate` returns how many tuples
+/// each relation crepe derived holds, indexed like the relations (none
+/// for inputs and merged relations).
+pub fn generate_bare(checked: &Checked, krate: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "// @generated by src/build.rs from rules/*.dl: edit the rules, not this file.\n"
+    );
+    out.push_str("mod bare_program {\n");
+    out.push_str("    #![allow(clippy::all, unused_parens, unused_variables, non_snake_case)]\n");
+    let _ = writeln!(out, "    use {krate}::facts::{{Date, Symbol}};\n");
+    relation_structs(checked, Carry::Nothing, &mut out);
+    for (index, rule) in checked.rules.iter().enumerate() {
+        generate_rule(checked, index, rule, (Carry::Nothing, krate), &mut out);
+    }
+    out.push_str("    }\n}\n\n");
+    out.push_str(
+        "/// Runs the rules alone. `inputs` has one entry per relation, in\n\
+         /// declaration order (derived ones empty); the result, how many\n\
+         /// tuples each derived relation holds.\n",
+    );
+    let _ = writeln!(
+        out,
+        "#[allow(clippy::all)]\npub fn evaluate(constants: &[{krate}::facts::Symbol], inputs: &[Vec<{krate}::model::Tuple>]) -> Vec<usize> {{"
+    );
+    feed_inputs(checked, "bare_program", Carry::Nothing, &mut out);
+    let outputs = outputs(checked);
+    let names: Vec<String> = outputs.iter().map(|i| format!("out{i}")).collect();
+    let _ = writeln!(
+        out,
+        "    let ({},) = runtime.run_with_hasher::<rustc_hash::FxBuildHasher>();",
+        names.join(", ")
+    );
+    let _ = writeln!(
+        out,
+        "    let mut sizes = vec![0; {}];",
+        checked.relations.len()
+    );
+    for i in &outputs {
+        let _ = writeln!(out, "    sizes[{i}] = out{i}.len();");
+    }
+    out.push_str("    sizes\n}\n");
     out
 }
 
@@ -303,40 +445,8 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
          /// instances at its index.\n",
     );
     out.push_str("#[allow(clippy::all)]\nfn evaluate(constants: &[Symbol], inputs: &[Vec<Tuple>]) -> (Vec<Relation>, Vec<Instances>) {\n");
-    out.push_str("    let mut runtime = crepe_program::Crepe::new();\n");
-    out.push_str(
-        "    runtime.extend(constants.iter().enumerate().map(|(k, &symbol)| crepe_program::Constant(k as u32, symbol)));\n",
-    );
-    let outputs: Vec<usize> = checked
-        .relations
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.kind != DeclKind::Input && r.merges.is_none())
-        .map(|(i, _)| i)
-        .collect();
-    for (i, relation) in checked.relations.iter().enumerate() {
-        if relation.kind != DeclKind::Input {
-            continue;
-        }
-        let fields: Vec<String> = relation
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(c, (_, ty))| {
-                if *ty == Type::Date {
-                    format!("date(t, {c})")
-                } else {
-                    format!("symbol(t, {c})")
-                }
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "    if let Some(rows) = inputs.get({i}) {{\n        runtime.extend(rows.iter().map(|t| crepe_program::{}({}, t.grade)));\n    }}",
-            struct_name(&relation.name),
-            fields.join(", ")
-        );
-    }
+    feed_inputs(checked, "crepe_program", Carry::Provenance, out);
+    let outputs = outputs(checked);
     let mut names: Vec<String> = outputs.iter().map(|i| format!("out{i}")).collect();
     names.extend((0..checked.rules.len()).map(|k| format!("fired{k}")));
     let _ = writeln!(

@@ -2,10 +2,12 @@
 //!
 //! For each scale (default 1, 10 and 100) it generates synthetic facts with
 //! `silsila generate` (once; reused while the files exist), then runs on
-//! them, each as a child process, `silsila infer --out` and the bare crepe
-//! baseline of `baseline.rs` (this benchmark's own executable, run as
-//! `scale baseline DIR`). It prints a table of the wall time and peak
-//! memory of both, their ratios, and silsila's phases as `infer --timings`
+//! them, each as a child process, `silsila infer --out`, the floor of
+//! `floor.rs` (silsila's rules alone, with no grades or provenance) and the
+//! bare crepe baseline of `baseline.rs` (both this benchmark's own
+//! executable, run as `scale floor DIR` and `scale baseline DIR`). It
+//! prints a table of the wall time and peak memory of all three, silsila's
+//! ratios to the other two, and silsila's phases as `infer --timings`
 //! reports them, then the size of each relation the baseline derives.
 //!
 //! `chain` (run by default after the scales, or alone with `-- chain`)
@@ -31,6 +33,7 @@
 //! Wall time is measured here, from spawning the child until it is reaped.
 
 mod baseline;
+mod floor;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
@@ -53,8 +56,13 @@ const BASELINE_RELATIONS: [&str; 5] = [
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().is_some_and(|a| a == "baseline") {
-        if let Err(e) = baseline::main(&args[1..]) {
+    let child = match args.first().map(String::as_str) {
+        Some("baseline") => Some(baseline::main(&args[1..])),
+        Some("floor") => Some(floor::main(&args[1..])),
+        _ => None,
+    };
+    if let Some(ended) = child {
+        if let Err(e) = ended {
             eprintln!("error: {e}");
             std::process::exit(1);
         }
@@ -92,8 +100,10 @@ fn main() {
 /// Silsila and the baseline on generated facts at each scale.
 fn scale_table(work: &Path, scales: &[u32], limits: &Limits) {
     let baseline_exe = std::env::current_exe().expect("the benchmark knows its executable");
-    println!("| scale | input rows | output rows | silsila s | baseline s | time × | silsila MiB | baseline MiB | memory × | load s | evaluate s | conclude s | write s |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| scale | input rows | output rows | silsila s | floor s | baseline s | time × floor | time × baseline | silsila MiB | floor MiB | baseline MiB | memory × floor | memory × baseline | load s | evaluate s | conclude s | write s |");
+    println!(
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     let mut derived = Vec::new();
     for &scale in scales {
         let facts = work.join(format!("facts-{scale}"));
@@ -111,6 +121,7 @@ fn scale_table(work: &Path, scales: &[u32], limits: &Limits) {
         let _ = std::fs::remove_dir_all(&out);
         let (input_rows, _) = rows_and_bytes(&facts);
         let silsila = infer_out(&facts, &out, limits);
+        let floor = measure(&baseline_exe, &["floor", path(&facts)], limits, false);
         let base = measure(&baseline_exe, &["baseline", path(&facts)], limits, true);
         let output_rows = if silsila.finished() {
             rows_and_bytes(&out).0.to_string()
@@ -123,12 +134,16 @@ fn scale_table(work: &Path, scales: &[u32], limits: &Limits) {
             .map(|name| phase(timings, name).unwrap_or_else(|| "–".into()))
             .collect();
         println!(
-            "| {scale} | {input_rows} | {output_rows} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {scale} | {input_rows} | {output_rows} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             silsila.seconds_cell(),
+            floor.seconds_cell(),
             base.seconds_cell(),
+            ratio(&silsila, &floor, |m| Some(m.seconds)),
             ratio(&silsila, &base, |m| Some(m.seconds)),
             silsila.mib_cell(),
+            floor.mib_cell(),
             base.mib_cell(),
+            ratio(&silsila, &floor, |m| m.peak_mib),
             ratio(&silsila, &base, |m| m.peak_mib),
             phases.join(" | "),
         );

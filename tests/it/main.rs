@@ -18,6 +18,7 @@ mod conflicts;
 mod diff;
 mod errors;
 mod explain;
+mod floor;
 mod graph;
 mod hostile;
 mod hostile_sheets;
