@@ -143,6 +143,83 @@ pub fn run(facts: &Facts, options: &Options) -> Result<Model> {
     })
 }
 
+/// One job of collecting what crepe derived: a relation or a rule's
+/// instances, made sorted and flat ([`Relation::collect`],
+/// [`Instances::collect`]). The generated `evaluate` makes one per
+/// relation and rule.
+struct Collect {
+    /// How many tuples it holds, so that the largest start first.
+    size: usize,
+    job: Box<dyn FnOnce() -> Collected + Send>,
+}
+
+/// What a [`Collect`] job made, and where it goes.
+enum Collected {
+    Relation(usize, Relation),
+    Instances(usize, Instances),
+}
+
+impl Collect {
+    /// Collecting relation `index`, of `size` tuples.
+    fn relation(
+        index: usize,
+        size: usize,
+        job: impl FnOnce() -> Relation + Send + 'static,
+    ) -> Self {
+        Collect {
+            size,
+            job: Box::new(move || Collected::Relation(index, job())),
+        }
+    }
+
+    /// Collecting rule `index`'s `size` instances.
+    fn instances(
+        index: usize,
+        size: usize,
+        job: impl FnOnce() -> Instances + Send + 'static,
+    ) -> Self {
+        Collect {
+            size,
+            job: Box::new(move || Collected::Instances(index, job())),
+        }
+    }
+
+    /// Runs the jobs on every core, largest first (in a FIFO, so a thread
+    /// that is done takes the largest left), and puts each relation and
+    /// instance set at its index among `relations` and `rules`.
+    fn run(
+        mut jobs: Vec<Collect>,
+        relations: usize,
+        rules: usize,
+    ) -> (Vec<Relation>, Vec<Instances>) {
+        jobs.sort_by_key(|job| std::cmp::Reverse(job.size));
+        let done = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
+        rayon::scope_fifo(|scope| {
+            for Collect { job, .. } in jobs {
+                let done = &done;
+                scope.spawn_fifo(move |_| {
+                    let collected = job();
+                    done.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(collected);
+                });
+            }
+        });
+        let mut derived = vec![Relation::default(); relations];
+        let mut fired = vec![Instances::default(); rules];
+        for collected in done
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            match collected {
+                Collected::Relation(i, relation) => derived[i] = relation,
+                Collected::Instances(k, instances) => fired[k] = instances,
+            }
+        }
+        (derived, fired)
+    }
+}
+
 /// The fact rows behind each input tuple: those [`rows_in_run`] lets in.
 fn input_rows(
     facts: &Facts,

@@ -13,6 +13,7 @@
 //! linear in the number of instances and premises, with no recursion, so
 //! no depth of the user's data can exhaust the stack.
 
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use crate::dl::instance::{layout, Layout, Slot};
@@ -112,28 +113,32 @@ impl Derivations {
             .iter()
             .map(|r| r.kind == DeclKind::Input)
             .collect();
-        // Where each instance's premises and conclusion are.
-        let mut premises: Vec<Vec<u32>> = Vec::with_capacity(layouts.len());
-        let mut heads: Vec<Vec<u32>> = Vec::with_capacity(layouts.len());
-        for (k, (layout, recorded)) in layouts.iter().zip(&instances).enumerate() {
-            let info = &rules.rules[k];
-            let mut at = Vec::with_capacity(recorded.len() * layout.premises.len());
-            let mut head = Vec::with_capacity(recorded.len());
-            let mut values: Vec<Value> = Vec::new();
-            for j in 0..recorded.len() {
-                let captured = recorded.values(j);
-                for (p, &(step, relation)) in layout.premises.iter().enumerate() {
-                    fill(&mut values, &layout.steps[step], captured, constants);
-                    let found = relations[relation].find(&values, recorded.premise_grades(j)[p]);
-                    at.push(found.map_or(NONE, |i| i as u32));
+        // Where each instance's premises and conclusion are: each rule on
+        // its own, on every core.
+        let (premises, heads): (Vec<Vec<u32>>, Vec<Vec<u32>>) = layouts
+            .par_iter()
+            .zip(&instances)
+            .enumerate()
+            .map(|(k, (layout, recorded))| {
+                let info = &rules.rules[k];
+                let mut at = Vec::with_capacity(recorded.len() * layout.premises.len());
+                let mut head = Vec::with_capacity(recorded.len());
+                let mut values: Vec<Value> = Vec::new();
+                for j in 0..recorded.len() {
+                    let captured = recorded.values(j);
+                    for (p, &(step, relation)) in layout.premises.iter().enumerate() {
+                        fill(&mut values, &layout.steps[step], captured, constants);
+                        let found =
+                            relations[relation].find(&values, recorded.premise_grades(j)[p]);
+                        at.push(found.map_or(NONE, |i| i as u32));
+                    }
+                    fill(&mut values, &layout.head, captured, constants);
+                    let found = relations[info.head].find(&values, recorded.grade(j));
+                    head.push(found.map_or(NONE, |i| i as u32));
                 }
-                fill(&mut values, &layout.head, captured, constants);
-                let found = relations[info.head].find(&values, recorded.grade(j));
-                head.push(found.map_or(NONE, |i| i as u32));
-            }
-            premises.push(at);
-            heads.push(head);
-        }
+                (at, head)
+            })
+            .unzip();
         let mut heights: Vec<Vec<u32>> = relations
             .iter()
             .zip(&is_input)

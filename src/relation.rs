@@ -40,6 +40,12 @@ pub struct Relation {
     arity: usize,
     values: Vec<Value>,
     grades: Vec<Grade>,
+    /// For a large relation whose first column is a name: where the tuples
+    /// whose first value is the name numbered `n` start, for every `n` up
+    /// to the largest, and one past the end. A search for a tuple then
+    /// starts among one name's tuples, a few cache lines, instead of
+    /// probing across the whole relation. Empty otherwise.
+    starts: Vec<u32>,
 }
 
 impl Relation {
@@ -52,13 +58,42 @@ impl Relation {
             arity,
             values: Vec::with_capacity(arity * tuples.len()),
             grades: Vec::with_capacity(tuples.len()),
+            starts: Vec::new(),
         };
         for tuple in tuples {
             debug_assert_eq!(tuple.values.len(), arity);
             relation.values.extend_from_slice(&tuple.values);
             relation.grades.push(tuple.grade);
         }
+        relation.index_first_names();
         relation
+    }
+
+    /// Fills [`Relation::starts`] when the relation is large enough for it
+    /// to pay and its first column holds names.
+    fn index_first_names(&mut self) {
+        const LARGE: usize = 4096;
+        let first = |i: usize| match self.values.get(i * self.arity) {
+            Some(Value::Name(symbol)) => Some(symbol.0 as usize),
+            _ => None,
+        };
+        // Names sort before dates, so when the last tuple's first value is a
+        // name, every tuple's is.
+        if self.len() < LARGE {
+            return;
+        }
+        let Some(largest) = first(self.len() - 1) else {
+            return;
+        };
+        let mut starts = Vec::with_capacity(largest + 2);
+        for i in 0..self.len() {
+            let name = first(i).unwrap_or(0);
+            while starts.len() <= name {
+                starts.push(i as u32);
+            }
+        }
+        starts.push(self.len() as u32);
+        self.starts = starts;
     }
 
     /// The relation of the tuples crepe derived, sorted and flat, without
@@ -71,11 +106,13 @@ impl Relation {
             arity: A,
             values: Vec::with_capacity(A * all.len()),
             grades: Vec::with_capacity(all.len()),
+            starts: Vec::new(),
         };
         for (values, grade) in all {
             relation.values.extend_from_slice(&values);
             relation.grades.push(grade);
         }
+        relation.index_first_names();
         relation
     }
 
@@ -106,7 +143,18 @@ impl Relation {
 
     /// The position of the tuple with these values at this grade.
     pub fn find(&self, values: &[Value], grade: Grade) -> Option<usize> {
-        let (mut low, mut high) = (0, self.len());
+        let (mut low, mut high) = if self.starts.is_empty() {
+            (0, self.len())
+        } else {
+            let Some(Value::Name(name)) = values.first() else {
+                return None;
+            };
+            let name = name.0 as usize;
+            match (self.starts.get(name), self.starts.get(name + 1)) {
+                (Some(&low), Some(&high)) => (low as usize, high as usize),
+                _ => return None,
+            }
+        };
         while low < high {
             let middle = low + (high - low) / 2;
             match self
@@ -217,5 +265,44 @@ impl Instances {
     /// The grade instance `j` gave its conclusion.
     pub fn grade(&self, j: usize) -> Grade {
         self.grades[(j + 1) * self.grade_width - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Date, Symbol};
+
+    /// A relation large enough to be indexed by its first name finds
+    /// every tuple it holds, at its grade, and nothing else: not another
+    /// grade, not a name past the largest, not a date where names are.
+    #[test]
+    fn find_by_first_name_finds_exactly_what_a_search_of_all_finds() {
+        let tuple = |a: u32, b: u32| Tuple {
+            values: Box::new([Value::Name(Symbol(a)), Value::Name(Symbol(b))]),
+            grade: Grade::CERTAIN,
+        };
+        // Names 0, 3, 6, ...: gaps between them, 100 tuples each.
+        let tuples: Vec<Tuple> = (0..60)
+            .flat_map(|a| (0..100).map(move |b| tuple(a * 3, b)))
+            .collect();
+        let relation = Relation::new(2, tuples.clone());
+        assert!(
+            !relation.starts.is_empty(),
+            "a relation of 6,000 is indexed"
+        );
+        for (i, t) in tuples.iter().enumerate() {
+            assert_eq!(relation.find(&t.values, t.grade), Some(i));
+            let weaker = crate::facts::Grade {
+                confidence: crate::facts::Confidence::Doubtful,
+                ..t.grade
+            };
+            assert_eq!(relation.find(&t.values, weaker), None);
+        }
+        for missing in [tuple(1, 0), tuple(176, 5), tuple(178, 0), tuple(3, 100)] {
+            assert_eq!(relation.find(&missing.values, missing.grade), None);
+        }
+        let date = [Value::Date(Date::UNKNOWN), Value::Name(Symbol(0))];
+        assert_eq!(relation.find(&date, Grade::CERTAIN), None);
     }
 }

@@ -454,10 +454,12 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         "    let ({},) = runtime.run_with_hasher::<rustc_hash::FxBuildHasher>();",
         names.join(", ")
     );
+    // Each relation and each rule's instances are collected (sorted and
+    // made flat) as a job of its own, and the jobs run on every core.
     let _ = writeln!(
         out,
-        "    let mut derived: Vec<Relation> = vec![Relation::default(); {}];",
-        checked.relations.len()
+        "    let mut jobs: Vec<Collect> = Vec::with_capacity({});",
+        outputs.len() + checked.rules.len()
     );
     let value = |name: &str, ty: Type| {
         if ty == Type::Date {
@@ -479,17 +481,12 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
             .collect();
         let _ = writeln!(
             out,
-            "    derived[{i}] = Relation::collect(out{i}.into_iter().map(|crepe_program::{}({}, grade)| ([{}], grade)));",
+            "    jobs.push(Collect::relation({i}, out{i}.len(), move || Relation::collect(out{i}.into_iter().map(|crepe_program::{}({}, grade)| ([{}], grade)))));",
             struct_name(&relation.name),
             vars.join(", "),
             values.join(", ")
         );
     }
-    let _ = writeln!(
-        out,
-        "    let mut fired: Vec<Instances> = Vec::with_capacity({});",
-        checked.rules.len()
-    );
     for k in 0..checked.rules.len() {
         let layout = instance::layout(checked, k);
         let vars: Vec<String> = (0..layout.captures.len())
@@ -508,14 +505,19 @@ fn generate_evaluate(checked: &Checked, out: &mut String) {
         fields.extend(grades.iter().cloned());
         let _ = writeln!(
             out,
-            "    fired.push(Instances::collect(fired{k}.into_iter().map(|crepe_program::{}({})| ([{}], [{}]))));",
+            "    jobs.push(Collect::instances({k}, fired{k}.len(), move || Instances::collect(fired{k}.into_iter().map(|crepe_program::{}({})| ([{}], [{}])))));",
             fired_name(k),
             fields.join(", "),
             values.join(", "),
             grades.join(", ")
         );
     }
-    out.push_str("    (derived, fired)\n}\n");
+    let _ = writeln!(
+        out,
+        "    Collect::run(jobs, {}, {})\n}}",
+        checked.relations.len(),
+        checked.rules.len()
+    );
 }
 
 #[cfg(test)]
