@@ -90,37 +90,80 @@ fn proved_tables(
         .iter()
         .filter(|&&index| rules.relations.get(index).is_some())
         .map(|&index| {
-            let relation = &rules.relations[index];
             let tuples = &model.relations[index];
             let mut chosen = model.conclusion_positions(rules, index);
             chosen.retain(|&i| keep(&tuples.tuple(i)));
-            let (rows, refs): (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) = chosen
-                .par_chunks(BLOCK)
-                .map_init(FxHashSet::default, |seen, block| {
-                    block
-                        .iter()
-                        .map(|&i| {
-                            let rows = model.derivations.rows((index, i), seen);
-                            let cells = row(facts, &tuples.tuple(i), &rows);
-                            (cells, if keep_rows { rows } else { Vec::new() })
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .flatten()
-                .unzip();
-            let mut columns: Vec<String> =
-                relation.columns.iter().map(|(n, _)| n.clone()).collect();
-            columns.extend(EXTRA_COLUMNS.map(String::from));
-            let table = ConclusionTable {
-                name: relation.name.clone(),
-                columns,
-                rows,
-            };
-            (table, if keep_rows { refs } else { Vec::new() })
+            let (rows, refs) = proved_rows(facts, model, index, &chosen, keep_rows);
+            let table = empty_table(rules, index);
+            (ConclusionTable { rows, ..table }, refs)
         })
         .unzip()
+}
+
+/// The printed conclusions of `relation`, as [`tables`] makes them, handed
+/// to `each` `rows` at a time in print order, so that a caller writing
+/// them out never holds them all. `each` gets at least one block (with no
+/// rows, for a relation with no conclusions), and its first error ends it.
+pub fn in_blocks(
+    facts: &Facts,
+    rules: &Checked,
+    model: &Model,
+    relation: usize,
+    rows: usize,
+    each: &mut dyn FnMut(&ConclusionTable) -> Result<()>,
+) -> Result<()> {
+    let mut table = empty_table(rules, relation);
+    let chosen = model.conclusion_positions(rules, relation);
+    if chosen.is_empty() {
+        return each(&table);
+    }
+    for block in chosen.chunks(rows.max(1)) {
+        table.rows = proved_rows(facts, model, relation, block, false).0;
+        each(&table)?;
+    }
+    Ok(())
+}
+
+/// A relation's table with its columns and no rows.
+fn empty_table(rules: &Checked, index: usize) -> ConclusionTable {
+    let relation = &rules.relations[index];
+    let mut columns: Vec<String> = relation.columns.iter().map(|(n, _)| n.clone()).collect();
+    columns.extend(EXTRA_COLUMNS.map(String::from));
+    ConclusionTable {
+        name: relation.name.clone(),
+        columns,
+        rows: Vec::new(),
+    }
+}
+
+/// The printed rows of the tuples of relation `index` at positions
+/// `chosen`, read on every core in blocks put back in order; with
+/// `keep_rows`, also the fact rows each rests on.
+fn proved_rows(
+    facts: &Facts,
+    model: &Model,
+    index: usize,
+    chosen: &[usize],
+    keep_rows: bool,
+) -> (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) {
+    let tuples = &model.relations[index];
+    let (rows, refs): (Vec<Vec<Cell>>, Vec<Vec<RowRef>>) = chosen
+        .par_chunks(BLOCK)
+        .map_init(FxHashSet::default, |seen, block| {
+            block
+                .iter()
+                .map(|&i| {
+                    let rows = model.derivations.rows((index, i), seen);
+                    let cells = row(facts, &tuples.tuple(i), &rows);
+                    (cells, if keep_rows { rows } else { Vec::new() })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .unzip();
+    (rows, if keep_rows { refs } else { Vec::new() })
 }
 
 /// How many rows a thread reads at a time.

@@ -35,9 +35,9 @@ pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Res
     clock.lap("evaluate");
     progress.phase("finding each conclusion's sources");
     if let (Some(dir), false) = (&args.out, args.format == Format::Xlsx) {
-        // Relation by relation: each is concluded, written and dropped
-        // before the next, so the peak is evaluation, not every table's
-        // strings at once.
+        // Relation by relation, and a CSV file a block of rows at a time:
+        // each block is concluded, written and dropped before the next, so
+        // the peak is evaluation, not a table's strings.
         warn(&facts.warnings)?;
         let every: Vec<&str> = checked
             .relations
@@ -45,19 +45,32 @@ pub(super) fn infer(args: InferArgs, stdout: &mut dyn Write) -> std::result::Res
             .filter(|r| r.kind == DeclKind::Output)
             .map(|r| r.name.as_str())
             .collect();
-        let names: Vec<&str> = relations
+        let chosen: Vec<(usize, &str)> = relations
             .iter()
-            .map(|&i| checked.relations[i].name.as_str())
+            .map(|&i| (i, checked.relations[i].name.as_str()))
             .collect();
+        let names: Vec<&str> = chosen.iter().map(|&(_, name)| name).collect();
         let run = out_run_record(&args, &model, &names);
         clock.lap("conclude"); // so that the phases print in this order
-        let tables = relations.iter().map(|&index| {
-            clock.lap("write"); // the table before
-            let table = conclusion::tables(&facts, checked, &model, &[index]).pop();
-            clock.lap("conclude");
-            table
-        });
-        write_out(dir, &args.facts.facts, args.format, &every, tables, &run)?;
+        let mut blocks =
+            |index: usize,
+             rows: usize,
+             each: &mut dyn FnMut(&conclusion::ConclusionTable) -> Result<()>| {
+                clock.lap("write"); // what was written before
+                conclusion::in_blocks(&facts, checked, &model, index, rows, &mut |block| {
+                    clock.lap("conclude");
+                    each(block)?;
+                    clock.lap("write");
+                    Ok(())
+                })
+            };
+        let out = Out {
+            dir,
+            facts: &args.facts.facts,
+            format: args.format,
+            every: &every,
+        };
+        write_out(&out, &chosen, &mut blocks, &run)?;
         drop(progress);
     } else {
         let tables = conclusion::tables(&facts, checked, &model, &relations);
@@ -230,18 +243,42 @@ pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Writes one file per relation into `dir` (`NAME.json` with `--format
-/// json`, `NAME.csv` otherwise), never into the facts folder, and removes
-/// the outputs of earlier runs that this one does not replace, so the
-/// folder holds one consistent set.
-fn write_out(
-    dir: &Path,
-    facts: &Path,
+/// Where `infer --out` writes, and what.
+struct Out<'a> {
+    dir: &'a Path,
+    /// The facts folder, never written into.
+    facts: &'a Path,
     format: Format,
-    every: &[&str],
-    tables: impl Iterator<Item = Option<conclusion::ConclusionTable>>,
+    /// Every output relation's name, so that files of the ones not
+    /// written this time are removed.
+    every: &'a [&'a str],
+}
+
+/// Hands a relation's conclusions to a writer `rows` at a time
+/// ([`conclusion::in_blocks`]).
+type Blocks<'a> = dyn FnMut(usize, usize, &mut dyn FnMut(&conclusion::ConclusionTable) -> Result<()>) -> Result<()>
+    + 'a;
+
+/// How many rows of a CSV file are concluded before they are written.
+const CSV_BLOCK: usize = 16 * 1024;
+
+/// Writes one file per relation of `chosen` into the folder (`NAME.json`
+/// with `--format json`, `NAME.csv` otherwise), never into the facts
+/// folder, and removes the outputs of earlier runs that this one does not
+/// replace, so the folder holds one consistent set. A CSV file is written
+/// a block of rows at a time; a JSON file, one array, at once.
+fn write_out(
+    out: &Out,
+    chosen: &[(usize, &str)],
+    blocks: &mut Blocks,
     run: &impl Serialize,
 ) -> Result<()> {
+    let Out {
+        dir,
+        facts,
+        format,
+        every,
+    } = *out;
     let mut folder = silsila::out_dir::OutDir::open(dir, Some(facts), false, false)?;
     // The run's record, in the same set as the conclusions.
     let (path, file) = folder.create(silsila::diff::baseline::RUN_FILE)?;
@@ -258,9 +295,8 @@ fn write_out(
         "csv"
     };
     let mut written = Vec::new();
-    for table in tables.flatten() {
-        let table = &table;
-        let name = format!("{}.{extension}", table.name);
+    for &(index, relation) in chosen {
+        let name = format!("{relation}.{extension}");
         let (path, file) = folder.create(&name)?;
         let io = |source| Error::Io {
             path: path.clone(),
@@ -268,13 +304,23 @@ fn write_out(
         };
         let mut buffered = std::io::BufWriter::new(file);
         if format == Format::Json {
-            let value = render::json(std::slice::from_ref(table));
-            let rows = value.get(&table.name).cloned().unwrap_or_default();
-            serde_json::to_writer_pretty(&mut buffered, &rows)
-                .map_err(|e| io(std::io::Error::other(e)))?;
-            buffered.write_all(b"\n").map_err(io)?;
+            blocks(index, usize::MAX, &mut |table| {
+                let value = render::json(std::slice::from_ref(table));
+                let rows = value.get(&table.name).cloned().unwrap_or_default();
+                serde_json::to_writer_pretty(&mut buffered, &rows)
+                    .map_err(|e| io(std::io::Error::other(e)))?;
+                buffered.write_all(b"\n").map_err(io)
+            })?;
         } else {
-            render::write_csv(table, &mut buffered).map_err(io)?;
+            let mut csv = render::CsvWriter::new(&mut buffered);
+            let mut first = true;
+            blocks(index, CSV_BLOCK, &mut |table| {
+                if std::mem::take(&mut first) {
+                    csv.header(&table.columns).map_err(io)?;
+                }
+                csv.rows(&table.rows).map_err(io)
+            })?;
+            csv.finish().map_err(io)?;
         }
         buffered
             .into_inner()

@@ -19,17 +19,58 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Writes one table as CSV with a header row.
 pub fn write_csv(table: &ConclusionTable, out: impl Write) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Necessary)
-        .from_writer(out);
-    writer.write_record(table.columns.iter().map(|c| neutralise(c).into_owned()))?;
-    for row in &table.rows {
-        writer.write_record(
-            row.iter()
-                .map(|cell| neutralise(&Cell::text(cell)).into_owned()),
-        )?;
+    let mut writer = CsvWriter::new(out);
+    writer.header(&table.columns)?;
+    writer.rows(&table.rows)?;
+    writer.finish()
+}
+
+/// A CSV table written a block of rows at a time: the header row, then
+/// each block's rows as they come.
+pub struct CsvWriter<W: Write> {
+    writer: csv::Writer<W>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// A table to be written to `out`.
+    pub fn new(out: W) -> Self {
+        let writer = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Necessary)
+            .from_writer(out);
+        CsvWriter { writer }
     }
-    writer.flush()
+
+    /// Writes the header row: these column names.
+    pub fn header(&mut self, columns: &[String]) -> std::io::Result<()> {
+        self.writer
+            .write_record(columns.iter().map(|c| neutralise(c).into_owned()))?;
+        Ok(())
+    }
+
+    /// Writes rows; a cell is copied only to join a list or neutralise it.
+    pub fn rows(&mut self, rows: &[Vec<Cell>]) -> std::io::Result<()> {
+        for row in rows {
+            for cell in row {
+                let joined;
+                let text = match cell {
+                    Cell::Text(text) | Cell::Date(Some(text)) => text.as_str(),
+                    Cell::Date(None) => "",
+                    Cell::List(items) => {
+                        joined = items.join(";");
+                        joined.as_str()
+                    }
+                };
+                self.writer.write_field(neutralise(text).as_bytes())?;
+            }
+            self.writer.write_record(None::<&[u8]>)?;
+        }
+        Ok(())
+    }
+
+    /// Writes out what is buffered.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.writer.flush()
+    }
 }
 
 #[cfg(test)]

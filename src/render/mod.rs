@@ -21,7 +21,7 @@ use std::fmt::Write;
 use crate::conclusion::{Cell, ConclusionTable};
 use crate::facts::Date;
 
-pub use csv_out::write_csv;
+pub use csv_out::{write_csv, CsvWriter};
 pub use xlsx::write_xlsx_file;
 
 /// Text for a terminal: every control character but the line feed (ESC,

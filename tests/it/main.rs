@@ -11,6 +11,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod architecture;
+mod blocks;
 mod cases;
 mod check;
 mod conclusions_xlsx;
