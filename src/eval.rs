@@ -292,7 +292,7 @@ pub fn rows_in_run<'t>(
         _ => Date::UNKNOWN,
     };
     let published: rustc_hash::FxHashMap<Symbol, Date> = facts
-        .sources
+        .sources()
         .iter()
         .filter(|source| source.date.is_known())
         .map(|source| (source.id, source.date))

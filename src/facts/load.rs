@@ -432,12 +432,7 @@ impl Loader {
         Report {
             problems: warnings.clone(),
             file_ranks: self.file_ranks,
-            facts: Some(Facts {
-                names: self.names,
-                sources: self.sources,
-                tables: self.tables,
-                warnings,
-            }),
+            facts: Some(Facts::new(self.names, self.sources, self.tables, warnings)),
         }
     }
 }

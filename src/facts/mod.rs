@@ -191,8 +191,11 @@ impl SheetLayout {
 pub struct Facts {
     /// Every name, word and source id, canonical spellings for display.
     pub names: Interner,
-    /// The sources, in file order.
-    pub sources: Vec<Source>,
+    /// The sources, in file order: read them with [`Facts::sources`].
+    sources: Vec<Source>,
+    /// Where each source id is in `sources`, so that finding a source is
+    /// one lookup: conclusions look one up per source of every row.
+    source_at: FxHashMap<Symbol, usize>,
     /// One table per file the rules read, in [`crate::schema::FILES`] order;
     /// a missing file gives an empty table.
     pub tables: Vec<Table>,
@@ -201,6 +204,29 @@ pub struct Facts {
 }
 
 impl Facts {
+    /// The facts of a load: its names, sources in file order, tables and
+    /// warnings.
+    pub fn new(
+        names: Interner,
+        sources: Vec<Source>,
+        tables: Vec<Table>,
+        warnings: Vec<Problem>,
+    ) -> Facts {
+        let source_at = sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        Facts {
+            names,
+            sources,
+            source_at,
+            tables,
+            warnings,
+        }
+    }
+
+    /// The sources, in file order.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
     /// The table of the relation with this name.
     pub fn table(&self, relation: &str) -> Option<&Table> {
         self.tables.iter().find(|t| t.file.name == relation)
@@ -208,7 +234,7 @@ impl Facts {
 
     /// The source with this id.
     pub fn source(&self, id: Symbol) -> Option<&Source> {
-        self.sources.iter().find(|s| s.id == id)
+        self.source_at.get(&id).map(|&i| &self.sources[i])
     }
 
     /// The latest date anywhere in the facts (the one whose period starts

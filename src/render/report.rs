@@ -185,7 +185,7 @@ pub fn html(
         let _ = write!(out, "<th>{column}</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for source in &facts.sources {
+    for source in facts.sources() {
         let url = if source.url.is_empty() {
             String::new()
         } else {

@@ -169,7 +169,7 @@ pub fn bundle(facts: &Facts, rules: &Checked, model: &Model) -> Json {
         })
         .chain(
             facts
-                .sources
+                .sources()
                 .iter()
                 .map(|s| s.date)
                 .filter(|d| d.is_known()),
@@ -405,7 +405,7 @@ pub fn bundle(facts: &Facts, rules: &Checked, model: &Model) -> Json {
     // Sources: each as an external reference on the objects it supports,
     // and as a report of them.
     let references: BTreeMap<Symbol, Json> = facts
-        .sources
+        .sources()
         .iter()
         .map(|s| {
             let mut reference = Map::new();
@@ -440,7 +440,7 @@ pub fn bundle(facts: &Facts, rules: &Checked, model: &Model) -> Json {
             }
         }
     }
-    for s in &facts.sources {
+    for s in facts.sources() {
         let Some(refs) = b.cited.get(&s.id) else {
             continue;
         };

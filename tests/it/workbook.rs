@@ -46,8 +46,8 @@ fn conclusions(facts: &Facts, options: &eval::Options) -> Vec<ConclusionTable> {
 #[track_caller]
 fn assert_same_facts(csv: &Facts, book: &Facts, what: &str) {
     assert_eq!(csv.names.len(), book.names.len(), "{what}: names");
-    assert_eq!(csv.sources.len(), book.sources.len(), "{what}: sources");
-    for (a, b) in csv.sources.iter().zip(&book.sources) {
+    assert_eq!(csv.sources().len(), book.sources().len(), "{what}: sources");
+    for (a, b) in csv.sources().iter().zip(book.sources()) {
         assert_eq!(a.origin.line, b.origin.line, "{what}: source {}", a.origin);
         assert_ne!(a.origin.file, b.origin.file);
         let b = facts::Source {

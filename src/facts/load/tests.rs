@@ -125,8 +125,8 @@ fn loads_a_valid_folder() {
         ]
     );
 
-    let [tna, bbc] = &facts.sources[..] else {
-        panic!("two sources expected: {:?}", facts.sources);
+    let [tna, bbc] = facts.sources() else {
+        panic!("two sources expected: {:?}", facts.sources());
     };
     assert_eq!(facts.names.resolve(tna.id), "tna-2022");
     assert_eq!(tna.publisher, "The National Archive");
@@ -348,8 +348,8 @@ fn claimants_inherit_from_their_article_but_keep_their_own_reliability() {
                        art/expert/quoted,Other,,2021,,,A prisoner,art/expert\n";
     let (facts, _) = load_files(&[("sources.csv", sources)]);
     let facts = facts.unwrap();
-    let [art, expert, quoted] = &facts.sources[..] else {
-        panic!("three sources expected: {:?}", facts.sources);
+    let [art, expert, quoted] = facts.sources() else {
+        panic!("three sources expected: {:?}", facts.sources());
     };
     assert_eq!(art.part_of, None);
     assert_eq!(expert.part_of, Some(art.id));
