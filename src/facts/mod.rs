@@ -205,8 +205,9 @@ pub struct Facts {
 
 impl Facts {
     /// The facts of a load: its names, sources in file order, tables and
-    /// warnings.
-    pub fn new(
+    /// warnings. Source ids are unique (the loader reports and skips a
+    /// repeated id), so each id has one place in `source_at`.
+    pub(crate) fn new(
         names: Interner,
         sources: Vec<Source>,
         tables: Vec<Table>,
